@@ -1,0 +1,1 @@
+export { assertValidMesh } from "./internal/validate.js";
