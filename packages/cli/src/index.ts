@@ -1,1 +1,3 @@
-export {};
+export * from "./command.js";
+export * from "./run-cli.js";
+export * from "./commands/index.js";

@@ -1,0 +1,4 @@
+import type { Command } from "../command.js";
+
+/** Every sub-command, in the order `sdfkit --help` lists them. Each lives in its own file here. */
+export const COMMANDS: Command[] = [];
