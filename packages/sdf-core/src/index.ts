@@ -5,3 +5,4 @@ export * from "./validate-mesh.js";
 export * from "./compute-bounds.js";
 export * from "./normalize-mesh.js";
 export * from "./parse-obj.js";
+export * from "./mesh-topology.js";
