@@ -81,3 +81,10 @@ export interface NormalizeTransform {
 export interface SampleSource {
   sample(shape: string, count: number, mix: string, rng: Rng): Promise<SdfSamples> | SdfSamples;
 }
+
+/** An 8-bit RGBA image, row-major from the top-left pixel. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}

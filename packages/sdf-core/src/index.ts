@@ -6,3 +6,4 @@ export * from "./compute-bounds.js";
 export * from "./normalize-mesh.js";
 export * from "./parse-obj.js";
 export * from "./mesh-topology.js";
+export * from "./encode-png.js";

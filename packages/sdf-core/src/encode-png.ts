@@ -1,0 +1,91 @@
+import { zlibSync } from "fflate";
+import type { RgbaImage } from "./api.js";
+import { InvalidArgumentError } from "./errors.js";
+
+/** Options of {@link encodePng}. */
+export interface EncodePngOptions {
+  /** Colour type: "auto" picks grey when every pixel has r = g = b, drops alpha when all opaque. @defaultValue "auto" */
+  color: "auto" | "rgba" | "rgb" | "gray";
+  /** zlib level 0-9. @defaultValue 6 */
+  level: number;
+}
+export const DEFAULT_ENCODE_PNG: EncodePngOptions = { color: "auto", level: 6 };
+
+const _crcTable = /*@__PURE__*/ (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+const __crc32 = (buf: Uint8Array, start: number, end: number): number => {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = _crcTable[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+/**
+ * Encode an RGBA image as PNG (fflate's zlib; Up filter). With `color: "auto"` a grey or opaque
+ * image is stored with fewer channels. Returns the file bytes.
+ */
+export const encodePng = (img: RgbaImage, opts: Partial<EncodePngOptions> = {}): Uint8Array => {
+  const o = { ...DEFAULT_ENCODE_PNG, ...opts };
+  const { width: w, height: h, data } = img ?? ({} as RgbaImage);
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w <= 0 || h <= 0)
+    throw new InvalidArgumentError("encodePng", "img", "an image with positive integer width and height", { w, h });
+  if (!data || data.length !== w * h * 4) throw new InvalidArgumentError("encodePng", "img.data", `length ${w * h * 4} (w*h*4)`, data);
+  let color = o.color;
+  if (color === "auto") {
+    let gray = true, opaque = true;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] !== 255) opaque = false;
+      if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) gray = false;
+      if (!opaque && !gray) break;
+    }
+    color = !opaque ? "rgba" : gray ? "gray" : "rgb";
+  }
+  const ch = color === "rgba" ? 4 : color === "rgb" ? 3 : 1;
+  const colorType = color === "rgba" ? 6 : color === "rgb" ? 2 : 0;
+  const stride = w * ch;
+  const raw = new Uint8Array((stride + 1) * h);
+  const row = new Uint8Array(stride);
+  const prev = new Uint8Array(stride);
+  for (let y = 0; y < h; y++) {
+    let s = y * w * 4;
+    if (ch === 4) row.set(data.subarray(s, s + w * 4));
+    else if (ch === 3) for (let x = 0, d = 0; x < w; x++, s += 4) { row[d++] = data[s]; row[d++] = data[s + 1]; row[d++] = data[s + 2]; }
+    else for (let x = 0; x < w; x++, s += 4) row[x] = data[s];
+    const off = y * (stride + 1);
+    raw[off] = 2; // Up filter
+    for (let i = 0; i < stride; i++) raw[off + 1 + i] = (row[i] - prev[i]) & 0xff;
+    prev.set(row);
+  }
+  const idat = zlibSync(raw, { level: o.level as 0 });
+  const out = new Uint8Array(8 + 25 + 12 + idat.length + 12);
+  const dv = new DataView(out.buffer);
+  out.set([137, 80, 78, 71, 13, 10, 26, 10], 0);
+  let p = 8;
+  const chunk = (type: string, body: Uint8Array | null, len: number, write?: (at: number) => void) => {
+    dv.setUint32(p, len);
+    for (let i = 0; i < 4; i++) out[p + 4 + i] = type.charCodeAt(i);
+    if (body) out.set(body, p + 8);
+    else write?.(p + 8);
+    dv.setUint32(p + 8 + len, __crc32(out, p + 4, p + 8 + len));
+    p += 12 + len;
+  };
+  chunk("IHDR", null, 13, (at) => {
+    dv.setUint32(at, w);
+    dv.setUint32(at + 4, h);
+    out[at + 8] = 8;
+    out[at + 9] = colorType;
+    out[at + 10] = 0;
+    out[at + 11] = 0;
+    out[at + 12] = 0;
+  });
+  chunk("IDAT", idat, idat.length);
+  chunk("IEND", null, 0);
+  return out;
+};
