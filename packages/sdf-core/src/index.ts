@@ -7,3 +7,4 @@ export * from "./normalize-mesh.js";
 export * from "./parse-obj.js";
 export * from "./mesh-topology.js";
 export * from "./encode-png.js";
+export * from "./sample-surface.js";
