@@ -8,3 +8,7 @@ export * from "./parse-obj.js";
 export * from "./mesh-topology.js";
 export * from "./encode-png.js";
 export * from "./sample-surface.js";
+export * from "./primitives.js";
+export * from "./csg.js";
+export * from "./sample-grid.js";
+export * from "./marching-cubes.js";
