@@ -52,6 +52,7 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
   // layer state: A = layer z, B = layer z + 1
   let SA = new Uint8Array(nxy), SB = new Uint8Array(nxy);
   let CA = new Uint8Array(nxy), CB = new Uint8Array(nxy);
+  let RA = new Uint8Array(ny), RB = new Uint8Array(ny);
   let XA = new Int32Array(nxy), XB = new Int32Array(nxy);
   let YA = new Int32Array(nxy), YB = new Int32Array(nxy);
   const ZE = new Int32Array(nxy);
@@ -104,39 +105,62 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
     return nv++;
   };
 
-  /** signs, column codes and x/y edge vertices of layer k */
-  const loadLayer = (k: number, S: Uint8Array, C: Uint8Array, X: Int32Array, Y: Int32Array) => {
+  /**
+   * Signs, per-row state (0 all outside, 1 all inside, 2 mixed), column codes and x/y edge
+   * vertices of layer k. Uniform rows skip the per-sample edge work.
+   */
+  const loadLayer = (k: number, S: Uint8Array, R: Uint8Array, C: Uint8Array, X: Int32Array, Y: Int32Array) => {
     const base = k * nxy;
-    for (let p = 0; p < nxy; p++) {
-      const v = data[base + p];
-      if (v - v !== 0) {
-        const i = p % nx, j = (p - i) / nx;
-        throw new InvalidArgumentError(fn, "grid.data", "finite values", `${v} at sample ${base + p} (i ${i}, j ${j}, k ${k})`);
-      }
-      S[p] = v < iso ? 1 : 0;
-    }
     for (let j = 0, row = 0; j < ny; j++, row += nx) {
-      const last = j < ny - 1;
+      let cnt = 0;
+      const g = base + row;
+      for (let i = 0; i < nx; i++) {
+        const v = data[g + i];
+        if (v - v !== 0) throw new InvalidArgumentError(fn, "grid.data", "finite values", `${v} at sample ${g + i} (i ${i}, j ${j}, k ${k})`);
+        const s = v < iso ? 1 : 0;
+        S[row + i] = s;
+        cnt += s;
+      }
+      const st = cnt === 0 ? 0 : cnt === nx ? 1 : 2;
+      R[j] = st;
+      if (st === 2) {
+        for (let i = 0; i < nx - 1; i++) {
+          const p = row + i;
+          if (S[p] !== S[p + 1]) X[p] = addVertex(base + p, 1, 0, i, j, k);
+        }
+      }
+    }
+    for (let j = 0, row = 0; j < ny - 1; j++, row += nx) {
+      const r0 = R[j];
+      if (r0 !== 2 && r0 === R[j + 1]) {
+        C.fill(r0 === 1 ? 3 : 0, row, row + nx);
+        continue;
+      }
       for (let i = 0; i < nx; i++) {
         const p = row + i;
-        const s = S[p];
-        if (i < nx - 1 && s !== S[p + 1]) X[p] = addVertex(base + p, 1, 0, i, j, k);
-        if (last) {
-          const s2 = S[p + nx];
-          C[p] = s | (s2 << 1);
-          if (s !== s2) Y[p] = addVertex(base + p, nx, 1, i, j, k);
-        }
+        const s = S[p], s2 = S[p + nx];
+        C[p] = s | (s2 << 1);
+        if (s !== s2) Y[p] = addVertex(base + p, nx, 1, i, j, k);
       }
     }
   };
 
   const ev = new Int32Array(12);
-  loadLayer(0, SA, CA, XA, YA);
+  loadLayer(0, SA, RA, CA, XA, YA);
   for (let k = 0; k < nz - 1; k++) {
-    loadLayer(k + 1, SB, CB, XB, YB);
+    loadLayer(k + 1, SB, RB, CB, XB, YB);
     const base = k * nxy;
-    for (let p = 0; p < nxy; p++) if (SA[p] !== SB[p]) ZE[p] = addVertex(base + p, nxy, 2, p % nx, ((p / nx) | 0), k);
+    for (let j = 0, row = 0; j < ny; j++, row += nx) {
+      const ra = RA[j];
+      if (ra !== 2 && ra === RB[j]) continue;
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        if (SA[p] !== SB[p]) ZE[p] = addVertex(base + p, nxy, 2, i, j, k);
+      }
+    }
     for (let j = 0, row = 0; j < ny - 1; j++, row += nx) {
+      const ra = RA[j];
+      if (ra !== 2 && ra === RA[j + 1] && ra === RB[j] && ra === RB[j + 1]) continue;
       let left = SPREAD[CA[row] | (CB[row] << 2)];
       for (let i = 0; i < nx - 1; i++) {
         const p = row + i;
@@ -160,6 +184,7 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
       }
     }
     let t8: Uint8Array = SA; SA = SB; SB = t8;
+    t8 = RA; RA = RB; RB = t8;
     t8 = CA; CA = CB; CB = t8;
     let t32: Int32Array = XA; XA = XB; XB = t32;
     t32 = YA; YA = YB; YB = t32;
