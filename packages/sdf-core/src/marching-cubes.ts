@@ -15,8 +15,6 @@ export interface MarchingCubesOptions {
 /** Defaults of {@link marchingCubes}. */
 export const DEFAULT_MARCHING_CUBES: MarchingCubesOptions = { iso: 0, computeNormals: false };
 
-/** @internal Bits 0..3 of a column code spread to corner bits 0, 2, 4, 6. */
-const SPREAD = Uint8Array.from({ length: 16 }, (_, q) => (q & 1) | ((q & 2) << 1) | ((q & 4) << 2) | ((q & 8) << 3));
 
 /**
  * Extract the `iso` level set of a grid as a triangle mesh.
@@ -44,15 +42,18 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
   if (!(data instanceof Float32Array) || data.length !== nx * ny * nz)
     throw new InvalidArgumentError(fn, "grid.data", `a Float32Array of length ${nx * ny * nz} (res ${nx}×${ny}×${nz})`, data);
   const wantNormals = o.computeNormals === true;
+  // module bindings can compile to getters (CJS interop); read the tables through locals
+  const TRI = MC_TRIANGLES, COUNTS = MC_COUNTS;
 
   const [x0, y0, z0] = bounds.min;
   const hx = (bounds.max[0] - x0) / (nx - 1), hy = (bounds.max[1] - y0) / (ny - 1), hz = (bounds.max[2] - z0) / (nz - 1);
   const nxy = nx * ny;
 
-  // layer state: A = layer z, B = layer z + 1
+  // layer state: A = layer z, B = layer z + 1. S: inside flags; T/TS: per-row sorted lists of
+  // transition columns t (S[t] != S[t - 1]), CSR by row; X/Y: vertex ids of crossed x/y edges.
   let SA = new Uint8Array(nxy), SB = new Uint8Array(nxy);
-  let CA = new Uint8Array(nxy), CB = new Uint8Array(nxy);
-  let RA = new Uint8Array(ny), RB = new Uint8Array(ny);
+  let TA = new Int32Array(nxy), TB = new Int32Array(nxy);
+  let TSA = new Int32Array(ny + 1), TSB = new Int32Array(ny + 1);
   let XA = new Int32Array(nxy), XB = new Int32Array(nxy);
   let YA = new Int32Array(nxy), YB = new Int32Array(nxy);
   const ZE = new Int32Array(nxy);
@@ -105,88 +106,112 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
     return nv++;
   };
 
-  /**
-   * Signs, per-row state (0 all outside, 1 all inside, 2 mixed), column codes and x/y edge
-   * vertices of layer k. Uniform rows skip the per-sample edge work.
-   */
-  const loadLayer = (k: number, S: Uint8Array, R: Uint8Array, C: Uint8Array, X: Int32Array, Y: Int32Array) => {
+  /** Signs, transition lists and x edge vertices of layer k. */
+  const loadLayer = (k: number, S: Uint8Array, T: Int32Array, TS: Int32Array, X: Int32Array) => {
     const base = k * nxy;
+    let n = 0;
     for (let j = 0, row = 0; j < ny; j++, row += nx) {
-      let cnt = 0;
+      TS[j] = n;
       const g = base + row;
-      for (let i = 0; i < nx; i++) {
+      const v0 = data[g];
+      let prev = v0 < iso ? 1 : 0;
+      S[row] = prev;
+      let bad = v0 - v0; // becomes NaN on any NaN or infinite sample
+      for (let i = 1; i < nx; i++) {
         const v = data[g + i];
-        if (v - v !== 0) throw new InvalidArgumentError(fn, "grid.data", "finite values", `${v} at sample ${g + i} (i ${i}, j ${j}, k ${k})`);
+        bad += v - v;
         const s = v < iso ? 1 : 0;
         S[row + i] = s;
-        cnt += s;
+        if (s !== prev) T[n++] = i;
+        prev = s;
       }
-      const st = cnt === 0 ? 0 : cnt === nx ? 1 : 2;
-      R[j] = st;
-      if (st === 2) {
-        for (let i = 0; i < nx - 1; i++) {
-          const p = row + i;
-          if (S[p] !== S[p + 1]) X[p] = addVertex(base + p, 1, 0, i, j, k);
-        }
+      if (bad !== 0) {
+        let i = 0;
+        while (Number.isFinite(data[g + i])) i++;
+        throw new InvalidArgumentError(fn, "grid.data", "finite values", `${data[g + i]} at sample ${g + i} (i ${i}, j ${j}, k ${k})`);
+      }
+      for (let q = TS[j]; q < n; q++) {
+        const p = row + T[q] - 1;
+        X[p] = addVertex(base + p, 1, 0, T[q] - 1, j, k);
       }
     }
-    for (let j = 0, row = 0; j < ny - 1; j++, row += nx) {
-      const r0 = R[j];
-      if (r0 !== 2 && r0 === R[j + 1]) {
-        C.fill(r0 === 1 ? 3 : 0, row, row + nx);
-        continue;
-      }
-      for (let i = 0; i < nx; i++) {
-        const p = row + i;
-        const s = S[p], s2 = S[p + nx];
-        C[p] = s | (s2 << 1);
-        if (s !== s2) Y[p] = addVertex(base + p, nx, 1, i, j, k);
-      }
+    TS[ny] = n;
+  };
+
+  /**
+   * Vertices on the edges between two sample rows (S1 row r1, S2 row r2) wherever they differ,
+   * found by merging the two transition lists; `step` is the grid offset from row 1 to row 2.
+   */
+  const crossEdges = (S1: Uint8Array, T1: Int32Array, a1: number, e1: number, S2: Uint8Array, T2: Int32Array, a2: number, e2: number,
+    row1: number, row2: number, E: Int32Array, g0: number, step: number, axis: number, j: number, k: number) => {
+    let i = 0;
+    while (i < nx) {
+      const h1 = a1 < e1 ? T1[a1] : nx, h2 = a2 < e2 ? T2[a2] : nx;
+      const t = h1 < h2 ? h1 : h2;
+      if (S1[row1 + i] !== S2[row2 + i]) for (let c = i; c < t; c++) E[row1 + c] = addVertex(g0 + c, step, axis, c, j, k);
+      if (h1 === t) a1++;
+      if (h2 === t) a2++;
+      i = t;
     }
   };
 
   const ev = new Int32Array(12);
-  loadLayer(0, SA, RA, CA, XA, YA);
-  for (let k = 0; k < nz - 1; k++) {
-    loadLayer(k + 1, SB, RB, CB, XB, YB);
-    const base = k * nxy;
-    for (let j = 0, row = 0; j < ny; j++, row += nx) {
-      const ra = RA[j];
-      if (ra !== 2 && ra === RB[j]) continue;
-      for (let i = 0; i < nx; i++) {
-        const p = row + i;
-        if (SA[p] !== SB[p]) ZE[p] = addVertex(base + p, nxy, 2, i, j, k);
-      }
+  /** Triangles of cell (i, j) of the current slab. */
+  const emitCell = (p: number) => {
+    const cfg = SA[p] | (SA[p + 1] << 1) | (SA[p + nx] << 2) | (SA[p + nx + 1] << 3) | (SB[p] << 4) | (SB[p + 1] << 5) | (SB[p + nx] << 6) | (SB[p + nx + 1] << 7);
+    if (cfg === 0 || cfg === 255) return;
+    ev[0] = XA[p]; ev[1] = XA[p + nx]; ev[2] = XB[p]; ev[3] = XB[p + nx];
+    ev[4] = YA[p]; ev[5] = YA[p + 1]; ev[6] = YB[p]; ev[7] = YB[p + 1];
+    ev[8] = ZE[p]; ev[9] = ZE[p + 1]; ev[10] = ZE[p + nx]; ev[11] = ZE[p + nx + 1];
+    const cnt = COUNTS[cfg], off = cfg << 4;
+    if (3 * nt + cnt > idx.length) {
+      tcap *= 2;
+      const i2 = new Uint32Array(3 * tcap);
+      i2.set(idx);
+      idx = i2;
     }
-    for (let j = 0, row = 0; j < ny - 1; j++, row += nx) {
-      const ra = RA[j];
-      if (ra !== 2 && ra === RA[j + 1] && ra === RB[j] && ra === RB[j + 1]) continue;
-      let left = SPREAD[CA[row] | (CB[row] << 2)];
-      for (let i = 0; i < nx - 1; i++) {
+    let w = 3 * nt;
+    for (let e = 0; e < cnt; e++) idx[w++] = ev[TRI[off + e]];
+    nt += cnt / 3;
+  };
+
+  loadLayer(0, SA, TA, TSA, XA);
+  for (let j = 0; j < ny - 1; j++) crossEdges(SA, TA, TSA[j], TSA[j + 1], SA, TA, TSA[j + 1], TSA[j + 2], j * nx, (j + 1) * nx, YA, j * nx, nx, 1, j, 0);
+  for (let k = 0; k < nz - 1; k++) {
+    loadLayer(k + 1, SB, TB, TSB, XB);
+    const baseB = (k + 1) * nxy;
+    for (let j = 0; j < ny - 1; j++)
+      crossEdges(SB, TB, TSB[j], TSB[j + 1], SB, TB, TSB[j + 1], TSB[j + 2], j * nx, (j + 1) * nx, YB, baseB + j * nx, nx, 1, j, k + 1);
+    const base = k * nxy;
+    for (let j = 0; j < ny; j++) crossEdges(SA, TA, TSA[j], TSA[j + 1], SB, TB, TSB[j], TSB[j + 1], j * nx, j * nx, ZE, base + j * nx, nxy, 2, j, k);
+    // cells: merge the transition lists of the four sample rows around each cell row
+    for (let j = 0; j < ny - 1; j++) {
+      const row = j * nx;
+      let a0 = TSA[j], a1 = TSA[j + 1], b0 = TSB[j], b1 = TSB[j + 1];
+      const e0 = a1, e1 = TSA[j + 2], f0 = b1, f1 = TSB[j + 2];
+      let i = 0;
+      while (i < nx) {
+        const h0 = a0 < e0 ? TA[a0] : nx, h1 = a1 < e1 ? TA[a1] : nx, h2 = b0 < f0 ? TB[b0] : nx, h3 = b1 < f1 ? TB[b1] : nx;
+        let t = h0 < h1 ? h0 : h1;
+        if (h2 < t) t = h2;
+        if (h3 < t) t = h3;
         const p = row + i;
-        const right = SPREAD[CA[p + 1] | (CB[p + 1] << 2)];
-        const cfg = left | (right << 1);
-        left = right;
-        if (cfg === 0 || cfg === 255) continue;
-        ev[0] = XA[p]; ev[1] = XA[p + nx]; ev[2] = XB[p]; ev[3] = XB[p + nx];
-        ev[4] = YA[p]; ev[5] = YA[p + 1]; ev[6] = YB[p]; ev[7] = YB[p + 1];
-        ev[8] = ZE[p]; ev[9] = ZE[p + 1]; ev[10] = ZE[p + nx]; ev[11] = ZE[p + nx + 1];
-        const cnt = MC_COUNTS[cfg], off = cfg << 4;
-        if (3 * nt + cnt > idx.length) {
-          tcap *= 2;
-          const i2 = new Uint32Array(3 * tcap);
-          i2.set(idx);
-          idx = i2;
-        }
-        let w = 3 * nt;
-        for (let e = 0; e < cnt; e++) idx[w++] = ev[MC_TRIANGLES[off + e]];
-        nt += cnt / 3;
+        const v = SA[p];
+        if (v !== SA[p + nx] || v !== SB[p] || v !== SB[p + nx]) {
+          const end = t < nx - 1 ? t : nx - 1;
+          for (let c = i; c < end; c++) emitCell(row + c);
+        } else if (t < nx) emitCell(row + t - 1);
+        if (h0 === t) a0++;
+        if (h1 === t) a1++;
+        if (h2 === t) b0++;
+        if (h3 === t) b1++;
+        i = t;
       }
     }
     let t8: Uint8Array = SA; SA = SB; SB = t8;
-    t8 = RA; RA = RB; RB = t8;
-    t8 = CA; CA = CB; CB = t8;
-    let t32: Int32Array = XA; XA = XB; XB = t32;
+    let t32: Int32Array = TA; TA = TB; TB = t32;
+    t32 = TSA; TSA = TSB; TSB = t32;
+    t32 = XA; XA = XB; XB = t32;
     t32 = YA; YA = YB; YB = t32;
   }
   const mesh: Mesh = { positions: pos.slice(0, 3 * nv), indices: idx.slice(0, 3 * nt) };

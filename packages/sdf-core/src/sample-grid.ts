@@ -112,7 +112,7 @@ export const gridFromNdarray = (arr: NdArray, bounds: Aabb): Grid3 => {
   const b = __checkBounds(fn, bounds);
   const [s0, s1, s2] = arr.stride;
   if (arr.data instanceof Float32Array && arr.offset === 0 && s2 === 1 && s1 === nx && s0 === nx * ny && arr.data.length >= nx * ny * nz)
-    return { data: arr.data.subarray(0, nx * ny * nz), res, bounds: b };
+    return { data: arr.data.length === nx * ny * nz ? arr.data : arr.data.subarray(0, nx * ny * nz), res, bounds: b };
   const data = new Float32Array(nx * ny * nz);
   for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) data[p++] = arr.get(k, j, i) as number;
   return { data, res, bounds: b };

@@ -35,6 +35,35 @@ const mid = (e: number) => {
   return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2];
 };
 
+/** Faces (0..5) each edge lies on. */
+const EDGE_FACES: readonly number[][] = MC_EDGE_CORNERS.map(([a, b]) =>
+  FACES.map((f, i) => (f.corners.includes(a) && f.corners.includes(b) ? i : -1)).filter((i) => i >= 0),
+);
+/** True when edges e and f lie on a common cell face. */
+const sameFace = (e: number, f: number) => EDGE_FACES[e].some((x) => EDGE_FACES[f].includes(x));
+
+/**
+ * Triangulate a loop of edge ids (orientation kept) so that no added diagonal joins two edges of
+ * one cell face: such a diagonal could be produced by the neighbouring cell too, and the shared
+ * vertex pair would then carry four triangles. Returns null when no such triangulation exists.
+ */
+const __triangulate = (loop: number[]): number[] | null => {
+  if (loop.length === 3) return [...loop];
+  const n = loop.length;
+  const ok = (i: number, j: number) => j - i === 1 || !sameFace(loop[i], loop[j]);
+  const rec = (i: number, j: number): number[] | null => {
+    // polygon loop[i..j], with (i, j) an existing side or an accepted diagonal
+    if (j - i < 2) return [];
+    for (let k = i + 1; k < j; k++) {
+      if (!ok(i, k) || !ok(k, j)) continue;
+      const a = rec(i, k), b = rec(k, j);
+      if (a && b) return [loop[i], loop[k], loop[j], ...a, ...b];
+    }
+    return null;
+  };
+  return rec(0, n - 1);
+};
+
 /** @internal 16 entries per case: edge ids, three per triangle, −1 terminated. */
 export const MC_TRIANGLES = new Int8Array(256 * 16).fill(-1);
 /** @internal Number of edge ids (3 × triangles) per case. */
@@ -80,7 +109,9 @@ for (let cfg = 0; cfg < 256; cfg++) {
       seen[f] = 1;
       loop.push(f);
     }
-    for (let k = 1; k + 1 < loop.length; k++) tris.push(loop[0], loop[k], loop[k + 1]);
+    const t = __triangulate(loop);
+    if (t === null) throw new Error(`marching-cubes table: no face-safe triangulation in case ${cfg}`);
+    tris.push(...t);
   }
   if (tris.length > 15) throw new Error(`marching-cubes table: case ${cfg} has ${tris.length / 3} triangles`);
   MC_TRIANGLES.set(tris, cfg * 16);
