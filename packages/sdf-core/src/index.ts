@@ -12,3 +12,4 @@ export * from "./primitives.js";
 export * from "./csg.js";
 export * from "./sample-grid.js";
 export * from "./marching-cubes.js";
+export * from "./assembly.js";

@@ -51,11 +51,11 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
 
   // layer state: A = layer z, B = layer z + 1. S: inside flags; T/TS: per-row sorted lists of
   // transition columns t (S[t] != S[t - 1]), CSR by row; X/Y: vertex ids of crossed x/y edges.
-  let SA = new Uint8Array(nxy), SB = new Uint8Array(nxy);
-  let TA = new Int32Array(nxy), TB = new Int32Array(nxy);
-  let TSA = new Int32Array(ny + 1), TSB = new Int32Array(ny + 1);
-  let XA = new Int32Array(nxy), XB = new Int32Array(nxy);
-  let YA = new Int32Array(nxy), YB = new Int32Array(nxy);
+  let SA: Uint8Array = new Uint8Array(nxy), SB: Uint8Array = new Uint8Array(nxy);
+  let TA: Int32Array = new Int32Array(nxy), TB: Int32Array = new Int32Array(nxy);
+  let TSA: Int32Array = new Int32Array(ny + 1), TSB: Int32Array = new Int32Array(ny + 1);
+  let XA: Int32Array = new Int32Array(nxy), XB: Int32Array = new Int32Array(nxy);
+  let YA: Int32Array = new Int32Array(nxy), YB: Int32Array = new Int32Array(nxy);
   const ZE = new Int32Array(nxy);
 
   let vcap = 1 << 12, tcap = 1 << 13;
