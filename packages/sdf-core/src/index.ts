@@ -13,3 +13,5 @@ export * from "./csg.js";
 export * from "./sample-grid.js";
 export * from "./marching-cubes.js";
 export * from "./assembly.js";
+export * from "./KdTree.js";
+export * from "./chamfer-distance.js";
