@@ -38,6 +38,10 @@ export class KdTree {
   /** @internal split value per node */
   private readonly split: Float32Array;
   private readonly leafSize: number;
+  /** @internal root bounds: min xyz, max xyz */
+  private readonly bbox = new Float64Array(6);
+  /** @internal per-axis offsets of the query to the current cell */
+  private readonly _off = new Float64Array(3);
   // query scratch (a tree is not re-entrant within one query; queries are synchronous)
   private qx = 0;
   private qy = 0;
@@ -67,6 +71,13 @@ export class KdTree {
     for (let i = 0; i < n; i++) perm[i] = i;
     this.build(points, perm, 0, 0, n);
     this.perm = perm;
+    this.bbox.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
+    for (let i = 0; i < points.length; i += 3)
+      for (let a = 0; a < 3; a++) {
+        const v = points[i + a];
+        if (v < this.bbox[a]) this.bbox[a] = v;
+        if (v > this.bbox[3 + a]) this.bbox[3 + a] = v;
+      }
     this.pts = new Float32Array(3 * n);
     for (let i = 0; i < n; i++) {
       const s = 3 * perm[i];
@@ -118,7 +129,12 @@ export class KdTree {
     this.build(p, perm, 2 * node + 2, mid, hi);
   }
 
-  private search(node: number, lo: number, hi: number): void {
+  /**
+   * Depth-first search with incremental cell distances (Arya & Mount): `rd` is the squared
+   * distance from the query to the node's cell, `_off` its per-axis components; a subtree is
+   * skipped when its cell is no closer than the best point found so far.
+   */
+  private search(node: number, lo: number, hi: number, rd: number): void {
     const ax = this.axis[node];
     if (ax === 3) {
       const P = this.pts;
@@ -138,12 +154,23 @@ export class KdTree {
     }
     const mid = (lo + hi) >>> 1;
     const d = (ax === 0 ? this.qx : ax === 1 ? this.qy : this.qz) - this.split[node];
+    const off = this._off;
+    const old = off[ax];
+    const rdFar = rd - old * old + d * d;
     if (d < 0) {
-      this.search(2 * node + 1, lo, mid);
-      if (d * d < this.best) this.search(2 * node + 2, mid, hi);
+      this.search(2 * node + 1, lo, mid, rd);
+      if (rdFar < this.best) {
+        off[ax] = d;
+        this.search(2 * node + 2, mid, hi, rdFar);
+        off[ax] = old;
+      }
     } else {
-      this.search(2 * node + 2, mid, hi);
-      if (d * d < this.best) this.search(2 * node + 1, lo, mid);
+      this.search(2 * node + 2, mid, hi, rd);
+      if (rdFar < this.best) {
+        off[ax] = d;
+        this.search(2 * node + 1, lo, mid, rdFar);
+        off[ax] = old;
+      }
     }
   }
 
@@ -159,7 +186,11 @@ export class KdTree {
     this.qz = z;
     this.best = Infinity;
     this.bestIdx = 0;
-    this.search(0, 0, this.size);
+    const b = this.bbox, off = this._off;
+    off[0] = x < b[0] ? x - b[0] : x > b[3] ? x - b[3] : 0;
+    off[1] = y < b[1] ? y - b[1] : y > b[4] ? y - b[4] : 0;
+    off[2] = z < b[2] ? z - b[2] : z > b[5] ? z - b[5] : 0;
+    this.search(0, 0, this.size, off[0] * off[0] + off[1] * off[1] + off[2] * off[2]);
   }
 
   /**
