@@ -1,7 +1,8 @@
 /**
  * marchingCubes vs scikit-image's marching_cubes (Debian python3-skimage, /usr/bin/python3) on the
  * same grids, interleaved in one run. The grids are built here in TS and handed to one long-lived
- * Python process as raw float32 files; Python times only the `marching_cubes` call (same level).
+ * Python process as raw float32 files; Python times only the `marching_cubes` call (same level;
+ * skimage always computes normals, so ours is timed with and without `computeNormals`).
  *
  *   pnpm bench marching-cubes          (or: node --import tsx packages/sdf-core/bench/marching-cubes.bench.ts [reps])
  *
@@ -54,8 +55,8 @@ const bounds = { min: [-1, -1, -1] as [number, number, number], max: [1, 1, 1] a
 const dir = mkdtempSync(join(tmpdir(), "sdfkit-mc-"));
 const rows: Record<string, unknown>[] = [];
 console.log(`machine: ${cpus().length} cores ${cpus()[0]?.model ?? ""}, Node ${process.version}, shared machine (other jobs running); reps ${REPS}`);
-console.log("| grid | shape | sdfkit ms (median) | skimage ms (median) | ratio skimage/sdfkit | tris sdfkit | tris skimage |");
-console.log("|---|---|---|---|---|---|---|");
+console.log("| grid | shape | sdfkit ms (median) | sdfkit + normals ms | skimage ms (median) | ratio skimage/sdfkit | ratio with normals | tris sdfkit | tris skimage |");
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const res of [128, 256]) {
   for (const [name, sdf] of shapes) {
     const g = sampleGrid(sdf, { res, bounds });
@@ -63,20 +64,23 @@ for (const res of [128, 256]) {
     writeFileSync(path, new Uint8Array(g.data.buffer, g.data.byteOffset, g.data.byteLength));
     marchingCubes(g); // warm-up (JIT)
     await skimage(path, g); // warm-up (imports, page cache)
-    const ours: number[] = [], theirs: number[] = [];
+    const ours: number[] = [], oursN: number[] = [], theirs: number[] = [];
     let trisOurs = 0, trisTheirs = 0;
     for (let r = 0; r < REPS; r++) {
       const t = performance.now();
       const m = marchingCubes(g);
       ours.push(performance.now() - t);
       trisOurs = m.indices.length / 3;
+      const t2 = performance.now();
+      marchingCubes(g, { computeNormals: true });
+      oursN.push(performance.now() - t2);
       const s = await skimage(path, g);
       theirs.push(s.ms);
       trisTheirs = s.tris;
     }
-    const mo = median(ours), mt = median(theirs);
-    rows.push({ res, shape: name, sdfkitMs: mo, skimageMs: mt, ratio: mt / mo, trisSdfkit: trisOurs, trisSkimage: trisTheirs, oursAll: ours, skimageAll: theirs });
-    console.log(`| ${res}³ | ${name} | ${mo.toFixed(1)} | ${mt.toFixed(1)} | ${(mt / mo).toFixed(2)} | ${trisOurs} | ${trisTheirs} |`);
+    const mo = median(ours), mn = median(oursN), mt = median(theirs);
+    rows.push({ res, shape: name, sdfkitMs: mo, sdfkitNormalsMs: mn, skimageMs: mt, ratio: mt / mo, ratioNormals: mt / mn, trisSdfkit: trisOurs, trisSkimage: trisTheirs, oursAll: ours, oursNormalsAll: oursN, skimageAll: theirs });
+    console.log(`| ${res}³ | ${name} | ${mo.toFixed(1)} | ${mn.toFixed(1)} | ${mt.toFixed(1)} | ${(mt / mo).toFixed(2)} | ${(mt / mn).toFixed(2)} | ${trisOurs} | ${trisTheirs} |`);
   }
 }
 py.stdin.end();

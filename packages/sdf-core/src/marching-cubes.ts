@@ -58,7 +58,8 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
   let YA: Int32Array = new Int32Array(nxy), YB: Int32Array = new Int32Array(nxy);
   const ZE = new Int32Array(nxy);
 
-  let vcap = 1 << 12, tcap = 1 << 13;
+  // initial capacity ~ one slab's worth of surface; grows by doubling
+  let vcap = Math.max(1024, nxy), tcap = 2 * vcap;
   let pos = new Float32Array(3 * vcap);
   let nrm = wantNormals ? new Float32Array(3 * vcap) : new Float32Array(0);
   let idx = new Uint32Array(3 * tcap);
