@@ -118,6 +118,17 @@ describe("marchingCubes", () => {
     }
     expect(worst).toBeGreaterThan(0.98);
   });
+  it("anisotropic res and bounds; a single cell (res 2)", () => {
+    const s = sphere(0.4, [0.1, -0.05, 0.2]);
+    const m = marchingCubes(sampleGrid(s, { res: [41, 57, 73], bounds: { min: [-0.5, -0.6, -0.4], max: [0.7, 0.5, 0.9] } }));
+    expect(checkClosed(m)).toBe(2);
+    const exact = (4 / 3) * Math.PI * 0.064;
+    expect(Math.abs(signedVolume(m) - exact) / exact).toBeLessThan(0.02);
+    expect(maxAbsSdfAtVertices(s, m)).toBeLessThan(1.2 / 40);
+    const one = marchingCubes({ data: new Float32Array([-1, 1, 1, 1, 1, 1, 1, 1]), res: [2, 2, 2], bounds: { min: [0, 0, 0], max: [1, 1, 1] } });
+    expect(Array.from(one.indices)).toEqual([0, 1, 2]); // normal (1, 1, 1): away from the inside corner
+    expect(Array.from(one.positions)).toEqual([0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5]);
+  });
   it("two separate spheres and a non-zero iso; nothing crosses → empty mesh", () => {
     const s = union(sphere(0.3, [-0.5, 0, 0]), sphere(0.3, [0.5, 0, 0]));
     const m = marchingCubes(sampleGrid(s, { res: 48, bounds: B }), { iso: 0.05 });
