@@ -22,9 +22,10 @@ describe("part assemblies", () => {
 
   it("chair: seat, back and legs get their own labels; cylinder and box distances exact", () => {
     const s = seedShape("chair");
-    // seat centre; back centre; leg1 centre (0.25,-0.25,0.2); below leg4's foot; far right of the seat
+    // legs in the reference order: (-,-), (+,-), (-,+), (+,+) in (x, z)
+    // seat centre; back centre; leg4 centre (0.25,-0.25,0.2); below leg1's foot; far right of the seat
     const pts = P([0, 0, 0], [0, 0.25, -0.22], [0.25, -0.25, 0.2], [-0.25, -0.6, -0.2], [0.5, 0, 0]);
-    expect(Array.from(assemblyLabels(s, pts))).toEqual([0, 1, 2, 5, 0]);
+    expect(Array.from(assemblyLabels(s, pts))).toEqual([0, 1, 5, 2, 0]);
     const d = Array.from(assemblySdf(s)(pts));
     expect(d[0]).toBeCloseTo(-0.03, 6); // seat half height
     expect(d[1]).toBeCloseTo(-0.02, 6); // back half thickness
@@ -36,7 +37,9 @@ describe("part assemblies", () => {
     expect(parts[1](P([0, 0.25, 0]))[0]).toBeCloseTo(0.22 - 0.02, 6);
   });
 
-  it("barbell bar is along x; l_shape boxes", () => {
+  it("table legs follow the reference order; barbell bar is along x; l_shape boxes", () => {
+    const t = seedShape("table");
+    expect(Array.from(assemblyLabels(t, P([-0.3, 0, -0.2], [0.3, 0, -0.2], [-0.3, 0, 0.2], [0.3, 0, 0.2], [0, 0.31, 0])))).toEqual([1, 2, 3, 4, 0]);
     const b = seedShape("barbell");
     expect(Array.from(assemblyLabels(b, P([0, 0, 0], [-0.45, 0, 0], [0.45, 0.1, 0])))).toEqual([2, 0, 1]);
     expect(assemblySdf(b)(P([0, 0.5, 0]))[0]).toBeCloseTo(0.44, 6);
