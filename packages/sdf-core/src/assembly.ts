@@ -117,8 +117,9 @@ export const assemblyLabels = (spec: AssemblySpec, points: Float32Array, out?: U
 };
 
 /**
- * The 9 analytic seed shapes of the activation-segmentation study (snowman, lollipop, barbell,
- * mushroom, tower, table, tpipe, l_shape, chair), validated at load. Part order = label order.
+ * The 9 analytic seed shapes of the activation-segmentation study (BOB-THE-BUILDER-in/
+ * activation-sdf-segmentation, `probe_activations.py`: same parts, same part order): snowman, lollipop, barbell,
+ * mushroom, tower, table, tpipe, l_shape, chair; validated at load. Part order = label order.
  */
 export const SEED_SHAPES: readonly AssemblySpec[] = (seedShapesJson as unknown[]).map(parseAssemblySpec);
 
