@@ -15,3 +15,6 @@ export * from "./marching-cubes.js";
 export * from "./assembly.js";
 export * from "./KdTree.js";
 export * from "./chamfer-distance.js";
+export * from "./mesh-report.js";
+export * from "./parse-stl.js";
+export * from "./parse-ply.js";
