@@ -29,8 +29,8 @@ const EXPECTED: [string, string, number, boolean][] = [
   ["ifc", "ISSUE_044_test_IFCCOMPOSITEPROFILEDEF.ifc", 128, false],
   ["ifc", "IfcOpenHouse_IFC4.ifc", 1098, false],
   ["ifc", "Sample_entities.ifc", 168, false],
-  ["ifc", "duplex.ifc", 26774, false],
-  ["ifc", "example.ifc", 14660, false],
+  ["ifc", "duplex.ifc", 26720, false], // 54 triangles collapse when web-ifc's repeated vertices are welded
+  ["ifc", "example.ifc", 14604, false], // 56 collapse likewise
 ];
 
 /** Independent triangle count: OBJ face lines fan-triangulated; binary STL header. */

@@ -1,3 +1,4 @@
+/// <reference path="./occt-import-js.d.ts" />
 import occtFactory from "occt-import-js";
 import type { Mesh } from "../api.js";
 import { InvalidArgumentError, ParseError } from "../errors.js";

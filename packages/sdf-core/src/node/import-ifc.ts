@@ -2,11 +2,14 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Mesh } from "../api.js";
 import { InvalidArgumentError, ParseError } from "../errors.js";
+import { weldVertices } from "../mesh-topology.js";
 
 /** Options of {@link importIfc}. */
 export interface ImportIfcOptions {
   /** File name used in error messages. @defaultValue undefined */
   file?: string;
+  /** Merge coincident vertices (web-ifc repeats them per face) and drop per-vertex normals. @defaultValue true */
+  weld?: boolean;
 }
 
 /** What {@link importIfc} returns beside the merged mesh. */
@@ -89,8 +92,7 @@ export const importIfc = async (bytes: Uint8Array, opts: ImportIfcOptions = {}):
   }
   if (tris.length === 0) throw new ParseError("IFC", "file holds no geometry (0 triangles)", { file });
   for (let i = 0; i < pos.length; i++) if (!Number.isFinite(pos[i])) throw new ParseError("IFC", "geometry has non-finite coordinates", { file });
-  return {
-    mesh: { positions: Float32Array.from(pos), indices: Uint32Array.from(tris), normals: Float32Array.from(nrm), faceIds: Uint32Array.from(fids) },
-    elements,
-  };
+  const positions = Float32Array.from(pos), indices = Uint32Array.from(tris), faceIds = Uint32Array.from(fids);
+  if (opts.weld === false) return { mesh: { positions, indices, normals: Float32Array.from(nrm), faceIds }, elements };
+  return { mesh: weldVertices({ positions, indices, faceIds }).mesh, elements };
 };
