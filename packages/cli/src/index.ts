@@ -2,3 +2,4 @@ export * from "./command.js";
 export * from "./run-cli.js";
 export * from "./commands/index.js";
 export * from "./commands/info.js";
+export * from "./commands/render.js";

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { infoCommand } from "./info.js";
+import { renderCommand } from "./render.js";
 
 /** Every sub-command, in the order `sdfkit --help` lists them. Each lives in its own file here. */
-export const COMMANDS: Command[] = [infoCommand];
+export const COMMANDS: Command[] = [infoCommand, renderCommand];

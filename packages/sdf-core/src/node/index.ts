@@ -3,3 +3,4 @@ export * from "./write-mesh.js";
 export * from "./write-file-atomic.js";
 export * from "./import-cad.js";
 export * from "./import-ifc.js";
+export * from "./node-deflate.js";

@@ -1,0 +1,55 @@
+import { basename, extname, join } from "node:path";
+import { readMesh } from "@sdfkit/sdf-core/node";
+import type { RenderOptions, View } from "../api.js";
+import { renderMesh } from "../render-mesh.js";
+import { boundingSphere } from "../camera.js";
+import { tileImages } from "../tile-images.js";
+import { writePng } from "./write-png.js";
+
+/** One model's job in a batch. */
+export interface RenderModelJob {
+  /** Mesh file (any format `readMesh` reads). */
+  input: string;
+  /** Output folder; files are `<stem>_<view>.png` (and `<stem>_grid.png` with `grid`). */
+  outDir: string;
+  views: View[];
+  size: number;
+  /** Also write the views tiled 2 per row into one image (OpenECAD's 2×2 with iso, x, y, z). @defaultValue false */
+  grid?: boolean;
+  /** PNG zlib level. @defaultValue 6 */
+  pngLevel?: number;
+  render?: Partial<RenderOptions>;
+}
+
+/** What one model produced. */
+export interface RenderModelResult {
+  input: string;
+  files: string[];
+  triangles: number;
+  ms: number;
+}
+
+const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
+
+/** Read one mesh, render its views with one shared camera frame, write the PNGs. */
+export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderModelResult> => {
+  const t0 = performance.now();
+  const mesh = await readMesh(job.input);
+  const frame = job.render?.frame ?? boundingSphere(mesh);
+  const stem = basename(job.input, extname(job.input));
+  const files: string[] = [];
+  const images = [];
+  for (let i = 0; i < job.views.length; i++) {
+    const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame });
+    const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
+    await writePng(file, img, { level: job.pngLevel ?? 6 });
+    files.push(file);
+    if (job.grid) images.push(img);
+  }
+  if (job.grid) {
+    const file = join(job.outDir, `${stem}_grid.png`);
+    await writePng(file, tileImages(images, 2), { level: job.pngLevel ?? 6 });
+    files.push(file);
+  }
+  return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };
+};
