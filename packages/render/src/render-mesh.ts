@@ -51,6 +51,7 @@ const __rasterize = (mesh: Mesh, o: RenderOptions): { shade: ShadeInput; camera:
   const needBary = smooth || vertexLabels;
   const b1 = needBary ? new Float32Array(w * h) : undefined;
   const b2 = needBary ? new Float32Array(w * h) : undefined;
+  let rx0 = w, ry0 = h, rx1 = -1, ry1 = -1;
   for (let t = 0; t < nt; t++) {
     const ia = idx[3 * t], ib = idx[3 * t + 1], ic = idx[3 * t + 2];
     const ax = sx[ia], ay = sy[ia], bx = sx[ib], by = sy[ib], qx = sx[ic], qy = sy[ic];
@@ -80,6 +81,10 @@ const __rasterize = (mesh: Mesh, o: RenderOptions): { shade: ShadeInput; camera:
       if (a0 > 0) lo = Math.max(lo, (-E - c0) / a0); else if (a0 < 0) hi = Math.min(hi, (-E - c0) / a0); else if (c0 < -E) continue;
       const xs = Math.max(x0, Math.ceil(lo - 0.5)), xe = Math.min(x1, Math.floor(hi - 0.5));
       if (xs > xe) continue;
+      if (xs < rx0) rx0 = xs;
+      if (xe > rx1) rx1 = xe;
+      if (y < ry0) ry0 = y;
+      if (y > ry1) ry1 = y;
       const row = y * w;
       let l1 = a1 * (xs + 0.5) + c1, l2 = a2 * (xs + 0.5) + c2;
       let z = za + l1 * (zb - za) + l2 * (zc - za);
@@ -120,7 +125,7 @@ const __rasterize = (mesh: Mesh, o: RenderOptions): { shade: ShadeInput; camera:
     }
   }
   const faceLabel = labels && !vertexLabels ? labels : undefined;
-  return { shade: { width: w, height: h, depth, faceId, faceN, pixelN, pixelLabel, faceLabel }, camera: cam };
+  return { shade: { width: w, height: h, depth, faceId, faceN, pixelN, pixelLabel, faceLabel, rect: [rx0, ry0, rx1, ry1] }, camera: cam };
 };
 
 /**

@@ -18,7 +18,23 @@ export interface ShadeInput {
   pixelN?: Float32Array;
   faceLabel?: Uint32Array;
   pixelLabel?: Uint32Array;
+  /** Pixel rectangle [x0, y0, x1, y1] (inclusive) holding every covered pixel; found by a scan when absent. */
+  rect?: [number, number, number, number];
 }
+
+/** @internal Smallest rectangle holding every pixel with faceId ≥ 0 (x1 < x0 when none). */
+const __coveredRect = (faceId: Int32Array, w: number, h: number): [number, number, number, number] => {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0, i = y * w; x < w; x++, i++)
+      if (faceId[i] >= 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+  return [x0, y0, x1, y1];
+};
 
 /**
  * @internal Shade into RGBA: Lambert with ambient and one light fixed in view space (upper left,
@@ -52,6 +68,9 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): Rgba
   const bg32 = pack(o.background[0], o.background[1], o.background[2]);
   const pal = o.palette, np = pal.length;
   const [cr, cg, cb] = o.color;
+  px32.fill(bg32);
+  const [rx0, ry0, rx1, ry1] = s.rect ?? __coveredRect(faceId, w, h);
+  if (rx1 < rx0) return { width: w, height: h, data };
   if (!pixelN && !pixelLabel) {
     // flat shading: one packed colour per face
     const faceC = new Uint32Array(nf);
@@ -60,25 +79,27 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): Rgba
       const c = lab === NO_LABEL ? o.color : pal[lab % np];
       faceC[k] = pack(c[0] * faceK[k], c[1] * faceK[k], c[2] * faceK[k]);
     }
-    for (let i = 0; i < w * h; i++) {
-      const id = faceId[i];
-      px32[i] = id < 0 ? bg32 : faceC[id];
-    }
+    for (let y = ry0; y <= ry1; y++)
+      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+        const id = faceId[i];
+        if (id >= 0) px32[i] = faceC[id];
+      }
   } else {
-    for (let i = 0; i < w * h; i++) {
-      const id = faceId[i];
-      if (id < 0) { px32[i] = bg32; continue; }
-      let k: number;
-      if (pixelN) {
-        let nx = pixelN[3 * i], ny = pixelN[3 * i + 1], nz = pixelN[3 * i + 2];
-        if (nx * f[0] + ny * f[1] + nz * f[2] > 0) { nx = -nx; ny = -ny; nz = -nz; }
-        const d = nx * lx + ny * ly + nz * lz;
-        k = 0.35 + 0.65 * (d > 0 ? d : 0);
-      } else k = faceK[id];
-      const lab = pixelLabel ? pixelLabel[i] : faceLabel ? faceLabel[id] : NO_LABEL;
-      if (lab === NO_LABEL) px32[i] = pack(cr * k, cg * k, cb * k);
-      else { const c = pal[lab % np]; px32[i] = pack(c[0] * k, c[1] * k, c[2] * k); }
-    }
+    for (let y = ry0; y <= ry1; y++)
+      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+        const id = faceId[i];
+        if (id < 0) continue;
+        let k: number;
+        if (pixelN) {
+          let nx = pixelN[3 * i], ny = pixelN[3 * i + 1], nz = pixelN[3 * i + 2];
+          if (nx * f[0] + ny * f[1] + nz * f[2] > 0) { nx = -nx; ny = -ny; nz = -nz; }
+          const d = nx * lx + ny * ly + nz * lz;
+          k = 0.35 + 0.65 * (d > 0 ? d : 0);
+        } else k = faceK[id];
+        const lab = pixelLabel ? pixelLabel[i] : faceLabel ? faceLabel[id] : NO_LABEL;
+        if (lab === NO_LABEL) px32[i] = pack(cr * k, cg * k, cb * k);
+        else { const c = pal[lab % np]; px32[i] = pack(c[0] * k, c[1] * k, c[2] * k); }
+      }
   }
   if (!o.edges) return { width: w, height: h, data };
   const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
@@ -87,9 +108,11 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): Rgba
   // compare each pixel with its right (step 1) and lower (step w) neighbour
   for (let pass = 0; pass < 2; pass++) {
     const step = pass === 0 ? 1 : w;
-    const xEnd = pass === 0 ? w - 1 : w, yEnd = pass === 0 ? h : h - 1;
-    for (let y = 0; y < yEnd; y++) {
-      for (let x = 0, a = y * w; x < xEnd; x++, a++) {
+    // only pairs touching the covered rectangle can differ
+    const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
+    const xe = pass === 0 ? Math.min(w - 2, rx1) : Math.min(w - 1, rx1), ye = pass === 0 ? Math.min(h - 1, ry1) : Math.min(h - 2, ry1);
+    for (let y = ys; y <= ye; y++) {
+      for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
         const b = a + step;
         const fa = faceId[a], fb = faceId[b];
         if (fa === fb) continue;
