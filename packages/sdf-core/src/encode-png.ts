@@ -65,17 +65,27 @@ export const encodePng = (img: RgbaImage, opts: Partial<EncodePngOptions> = {}):
   const raw = new Uint8Array((stride + 1) * h);
   let row = new Uint8Array(stride);
   let prev = new Uint8Array(stride);
-  for (let y = 0; y < h; y++) {
-    let s = y * w * 4;
-    if (ch === 4) row.set(data.subarray(s, s + w * 4));
-    else if (ch === 3) for (let x = 0, d = 0; x < w; x++, s += 4) { row[d++] = data[s]; row[d++] = data[s + 1]; row[d++] = data[s + 2]; }
-    else for (let x = 0; x < w; x++, s += 4) row[x] = data[s];
-    const off = y * (stride + 1);
-    raw[off] = 2; // Up filter
-    for (let i = 0; i < stride; i++) raw[off + 1 + i] = row[i] - prev[i];
-    const t = prev;
-    prev = row;
-    row = t;
+  if (ch === 1) {
+    // grey: one fused pass, reading the red byte of each pixel and filtering against the row above
+    for (let y = 0; y < h; y++) {
+      const off = y * (stride + 1);
+      raw[off] = 2; // Up filter
+      const s0 = y * w * 4, sp = s0 - w * 4;
+      if (y === 0) for (let x = 0; x < w; x++) raw[off + 1 + x] = data[s0 + 4 * x];
+      else for (let x = 0; x < w; x++) raw[off + 1 + x] = data[s0 + 4 * x] - data[sp + 4 * x];
+    }
+  } else {
+    for (let y = 0; y < h; y++) {
+      let s = y * w * 4;
+      if (ch === 4) row.set(data.subarray(s, s + w * 4));
+      else for (let x = 0, d = 0; x < w; x++, s += 4) { row[d++] = data[s]; row[d++] = data[s + 1]; row[d++] = data[s + 2]; }
+      const off = y * (stride + 1);
+      raw[off] = 2; // Up filter
+      for (let i = 0; i < stride; i++) raw[off + 1 + i] = row[i] - prev[i];
+      const t = prev;
+      prev = row;
+      row = t;
+    }
   }
   const idat = o.deflate ? o.deflate(raw, o.level) : zlibSync(raw, { level: o.level as 0 });
   const out = new Uint8Array(8 + 25 + 12 + idat.length + 12);

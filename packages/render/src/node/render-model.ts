@@ -1,6 +1,6 @@
 import { basename, extname, join } from "node:path";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import type { RenderOptions, View } from "../api.js";
+import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
 import { renderMesh } from "../render-mesh.js";
 import { boundingSphere } from "../camera.js";
 import { tileImages } from "../tile-images.js";
@@ -38,11 +38,15 @@ export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderMod
   const frame = job.render?.frame ?? boundingSphere(mesh);
   const stem = basename(job.input, extname(job.input));
   const files: string[] = [];
+  // grey colours without labels give a grey image: tell the encoder instead of letting it scan
+  const r = { ...DEFAULT_RENDER, ...job.render };
+  const isGrey = (c: number[]) => c[0] === c[1] && c[1] === c[2];
+  const color = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor) ? "gray" : "auto";
   const images = [];
   for (let i = 0; i < job.views.length; i++) {
     const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame });
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
-    await writePng(file, img, { level: job.pngLevel ?? 6 });
+    await writePng(file, img, { level: job.pngLevel ?? 6, color });
     files.push(file);
     if (job.grid) images.push(img);
   }
