@@ -33,7 +33,7 @@ export class MeshSdf {
     const geo = new BufferGeometry();
     geo.setAttribute("position", new BufferAttribute(mesh.positions, 3));
     geo.setIndex(new BufferAttribute(mesh.indices, 1));
-    this.bvh = new MeshBVH(geo, { maxLeafSize: this.options.maxLeafSize });
+    this.bvh = new MeshBVH(geo, { targetLeafSize: this.options.maxLeafSize });
     const e = meshEdges(mesh);
     let boundary = 0, nonManifold = 0, boundaryLength = 0;
     const p = mesh.positions;

@@ -12,7 +12,7 @@ export interface MeshSdfOptions {
    * winding otherwise. @defaultValue "winding"
    */
   sign: SignMethod | "auto";
-  /** Triangles per BVH leaf (three-mesh-bvh `maxLeafSize`). @defaultValue 10 */
+  /** Triangles per BVH leaf (three-mesh-bvh `targetLeafSize`). @defaultValue 10 */
   maxLeafSize: number;
   /** Fast winding number accuracy: expand nodes closer than beta × radius. @defaultValue 2 */
   beta: number;
