@@ -28,6 +28,8 @@ export interface SampleBandsOptions {
   stratified: boolean;
   /** Options of the signed distance (sign method…). */
   sdf: Partial<MeshSdfOptions>;
+  /** Progress: called after each chunk of samples with the number done so far. @defaultValue undefined */
+  onProgress?: (e: { done: number; total: number }) => void;
 }
 
 /** The presets of the issue: DeepSDF's preprocessing and the seed's V2 mix. */
@@ -97,9 +99,13 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
   const faceIds = new Uint32Array(o.count).fill(0xffffffff);
   const rng = o.rng;
   let at = 0;
+  const CHUNK = 8192;
   const evalFrom = (start: number, n: number) => {
-    const d = msdf.evaluate(points.subarray(3 * start, 3 * (start + n)));
-    sdf.set(d, start);
+    for (let c = start; c < start + n; c += CHUNK) {
+      const e = Math.min(start + n, c + CHUNK);
+      sdf.set(msdf.evaluate(points.subarray(3 * c, 3 * e)), c);
+      o.onProgress?.({ done: e, total: o.count });
+    }
   };
   o.bands.forEach((b, bi) => {
     const n = counts[bi];
@@ -131,6 +137,7 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
         evalFrom(at, n);
       }
       // surface samples keep sdf = 0
+      else o.onProgress?.({ done: at + n, total: o.count });
     }
     at += n;
   });
