@@ -4,3 +4,5 @@ export * from "./adjusted-rand-index.js";
 export * from "./best-permutation-accuracy.js";
 export * from "./standardize.js";
 export * from "./segment-instances.js";
+export * from "./activation-classifier.js";
+export * from "./export-parts.js";
