@@ -133,10 +133,12 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
   const cn = new Float64Array(k);
   const dist = new Float64Array(n);
   let iterations = 0;
+  const cf = new Float32Array(k * dim);
   const assign = (): number => {
+    cf.set(c);
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let d = 0, b = j * dim; d < dim; d++) s += c[b + d] * c[b + d];
+      for (let d = 0, b = j * dim; d < dim; d++) s += cf[b + d] * cf[b + d];
       cn[j] = s;
     }
     let inertia = 0;
@@ -144,10 +146,17 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
       const b = i * dim;
       let bestJ = 0, bestV = Infinity;
       for (let j = 0; j < k; j++) {
-        let dot = 0;
         const cb = j * dim;
-        for (let d = 0; d < dim; d++) dot += x[b + d] * c[cb + d];
-        const v = cn[j] - 2 * dot;
+        // 4 independent accumulators (lets V8 overlap the multiply-adds)
+        let d0 = 0, d1 = 0, d2 = 0, d3 = 0, d = 0;
+        for (; d + 3 < dim; d += 4) {
+          d0 += x[b + d] * cf[cb + d];
+          d1 += x[b + d + 1] * cf[cb + d + 1];
+          d2 += x[b + d + 2] * cf[cb + d + 2];
+          d3 += x[b + d + 3] * cf[cb + d + 3];
+        }
+        for (; d < dim; d++) d0 += x[b + d] * cf[cb + d];
+        const v = cn[j] - 2 * (d0 + d1 + d2 + d3);
         if (v < bestV) {
           bestV = v;
           bestJ = j;
