@@ -6,3 +6,5 @@ export * from "./standardize.js";
 export * from "./segment-instances.js";
 export * from "./activation-classifier.js";
 export * from "./export-parts.js";
+export * from "./silhouette-score.js";
+export * from "./select-layer.js";
