@@ -133,6 +133,7 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
   const cn = new Float64Array(k);
   const dist = new Float64Array(n);
   let iterations = 0;
+  let changed = 0;
   const cf = new Float32Array(k * dim);
   const assign = (): number => {
     cf.set(c);
@@ -142,6 +143,7 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
       cn[j] = s;
     }
     let inertia = 0;
+    changed = 0;
     for (let i = 0; i < n; i++) {
       const b = i * dim;
       let bestJ = 0, bestV = Infinity;
@@ -162,6 +164,7 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
           bestJ = j;
         }
       }
+      if (labels[i] !== bestJ) changed++;
       labels[i] = bestJ;
       const dd = Math.max(0, xn[i] + bestV);
       dist[i] = dd;
@@ -172,6 +175,8 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     assign();
+    // strict convergence: no point changed cluster since the last update (as scikit-learn)
+    if (it > 0 && changed === 0) break;
     sums.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
