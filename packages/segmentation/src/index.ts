@@ -8,3 +8,4 @@ export * from "./activation-classifier.js";
 export * from "./export-parts.js";
 export * from "./silhouette-score.js";
 export * from "./select-layer.js";
+export * from "./probe-activations.js";
