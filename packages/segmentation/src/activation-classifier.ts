@@ -1,4 +1,4 @@
-import { InvalidArgumentError, SdfkitError } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError, SdfkitError } from "@sdfkit/sdf-core";
 import { DEFAULT_CLASSIFIER, type ClassifierOptions } from "./api.js";
 
 /** Serialised {@link ActivationClassifier} (plain JSON). */
@@ -39,7 +39,7 @@ export class ActivationClassifier {
 
   /** Fit on `x` (n × dim, flat) with integer labels 0..classes-1. */
   static fit(x: Float32Array, dim: number, labels: ArrayLike<number>, opts: Partial<ClassifierOptions> = {}): ActivationClassifier {
-    const o = { ...DEFAULT_CLASSIFIER, ...opts };
+    const o = { ...DEFAULT_CLASSIFIER, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
     if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError("ActivationClassifier.fit", "dim", "an integer >= 1", dim);
     if (!(x instanceof Float32Array) || x.length === 0 || x.length % dim !== 0)
       throw new InvalidArgumentError("ActivationClassifier.fit", "x", `a non-empty Float32Array with length divisible by ${dim}`, x);

@@ -3,7 +3,7 @@ import { createRng } from "@sdfkit/sdf-core";
 
 /** Options of {@link kmeans}. */
 export interface KMeansOptions {
-  /** Seeded random source for initialisation. @defaultValue createRng(0) */
+  /** Seeded random source for initialisation. @defaultValue a fresh createRng(0) per call */
   rng: Rng;
   /** Independent runs; the one with the lowest inertia wins. @defaultValue 4 */
   restarts: number;

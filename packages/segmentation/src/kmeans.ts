@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
 import type { Rng } from "@sdfkit/sdf-core";
 import { DEFAULT_KMEANS, type KMeansOptions, type KMeansResult } from "./api.js";
 
@@ -8,7 +8,7 @@ import { DEFAULT_KMEANS, type KMeansOptions, type KMeansResult } from "./api.js"
  * All randomness comes from `opts.rng`.
  */
 export const kmeans = (x: Float32Array, dim: number, k: number, opts: Partial<KMeansOptions> = {}): KMeansResult => {
-  const o = { ...DEFAULT_KMEANS, ...opts };
+  const o = { ...DEFAULT_KMEANS, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
   if (!(x instanceof Float32Array)) throw new InvalidArgumentError("kmeans", "x", "a Float32Array", x);
   if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError("kmeans", "dim", "an integer >= 1", dim);
   if (x.length % dim !== 0) throw new InvalidArgumentError("kmeans", "x", `a length divisible by dim ${dim}`, x.length);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, assertValidMesh, vertexAdjacency, weldVertices } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError, assertValidMesh, vertexAdjacency, weldVertices } from "@sdfkit/sdf-core";
 import type { Csr, Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
 import { kmeans } from "./kmeans.js";
@@ -52,7 +52,7 @@ export const weldedAdjacency = (mesh: Mesh, tol: number): Csr => {
  * they share most edges with (else the nearest significant component in feature space).
  */
 export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number, opts: Partial<SegmentInstancesOptions> = {}): InstanceSegmentation => {
-  const o = { ...DEFAULT_SEGMENT_INSTANCES, ...opts };
+  const o = { ...DEFAULT_SEGMENT_INSTANCES, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
   assertValidMesh("segmentInstances", mesh);
   const nv = mesh.positions.length / 3;
   if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError("segmentInstances", "dim", "an integer >= 1", dim);

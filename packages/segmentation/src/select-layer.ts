@@ -30,7 +30,7 @@ export const DEFAULT_SELECT_LAYER: SelectLayerOptions = { rng: createRng(0), res
  * clustering. The labels are never consulted, so the choice is fair to report next to ARI.
  */
 export const selectLayer = (layers: FeatureLayer[], k: number, opts: Partial<SelectLayerOptions> = {}): { layer: number; scores: number[]; labels: Uint32Array[] } => {
-  const o = { ...DEFAULT_SELECT_LAYER, ...opts };
+  const o = { ...DEFAULT_SELECT_LAYER, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
   if (!Array.isArray(layers) || layers.length === 0) throw new InvalidArgumentError("selectLayer", "layers", "a non-empty array of { data, dim }", layers);
   const n = layers[0].data.length / layers[0].dim;
   layers.forEach((l, i) => {

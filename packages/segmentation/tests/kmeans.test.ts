@@ -54,6 +54,13 @@ describe("kmeans", () => {
     }
   });
 
+  it("default options are deterministic across calls (no shared rng state)", () => {
+    const { x } = blobs(4, 50, 3, 1, 13);
+    const a = kmeans(x, 3, 4), b = kmeans(x, 3, 4);
+    expect(a.inertia).toBe(b.inertia);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+  });
+
   it("handles duplicate points (k larger than distinct points) without NaN", () => {
     const x = new Float32Array([0, 0, 0, 0, 1, 1, 1, 1]);
     const r = kmeans(x, 2, 3, { rng: createRng(0) });
