@@ -106,7 +106,7 @@ for (const k of KS) {
     `${k} | ${line.oursMs.toFixed(1)} | ${line.sklearnMs.toFixed(1)} | ${line.mlKmeansMs.toFixed(1)} | ${line.sklearnOverOurs.toFixed(2)} | ${line.mlOverOurs.toFixed(2)} | ${line.inertiaOursOverSklearn.toFixed(4)} | ${line.inertiaOursOverMl.toFixed(4)}`,
   );
 }
-const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bench", "results");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "kmeans.json.tmp"), JSON.stringify(json, null, 2));
 renameSync(join(outDir, "kmeans.json.tmp"), join(outDir, "kmeans.json"));
