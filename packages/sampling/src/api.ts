@@ -12,17 +12,17 @@ export interface MeshSdfOptions {
    * winding otherwise. @defaultValue "winding"
    */
   sign: SignMethod | "auto";
-  /** Triangles per BVH leaf (three-mesh-bvh `targetLeafSize`). @defaultValue 10 */
-  maxLeafSize: number;
-  /** Fast winding number accuracy: expand nodes closer than beta × radius. @defaultValue 2 */
+  /** Fast winding number accuracy: expand nodes closer than beta × radius (0 = exact, O(T) per query). @defaultValue 2 */
   beta: number;
 }
 
-export const DEFAULT_MESH_SDF: MeshSdfOptions = { sign: "winding", maxLeafSize: 10, beta: 2 };
+export const DEFAULT_MESH_SDF: MeshSdfOptions = { sign: "winding", beta: 2 };
 
 /** What {@link MeshSdf} reports about the mesh and its sign. */
 export interface MeshSdfReport {
   triangles: number;
+  /** Zero-area triangles (ignored by the queries). */
+  degenerateTriangles: number;
   signMethod: SignMethod;
   /** Edges used by one triangle: 0 for a closed mesh. */
   boundaryEdges: number;

@@ -94,7 +94,7 @@ describe("MeshSdf sign", () => {
     ["stanford-bunny.obj", 0.99], // 5 holes
     ["teapot.obj", 0.97], // open patches, separate lid
     ["suzanne.obj", 0.97], // non-manifold edge, open eyes
-    ["cow.obj", 0.99], // pinch vertex
+    ["cow.obj", 0.98], // pinch vertex; thin ears and tail: a ±0.01 step can cross them
   ];
   for (const [file, minAgree] of real) {
     it(`${file}: points pushed off the surface along the normal get the right sign (winding number)`, async () => {
