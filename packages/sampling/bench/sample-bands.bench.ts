@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createRng, normalizeMesh } from "../../sdf-core/src/index.js";
 import { readMesh } from "../../sdf-core/src/node/index.js";
 import { sampleBands, MeshSdf } from "../src/index.js";
+import { sampleBandsParallel, evaluateSdfParallel } from "../src/node/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", "..");
@@ -39,6 +40,12 @@ for (const file of ["obj/fandisk.obj", "obj/stanford-bunny.obj"]) {
   let t0 = performance.now();
   const s = sampleBands(mesh, { count: N, rng: createRng(1), normalize: false });
   const ours = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await sampleBandsParallel(mesh, { count: N, rng: createRng(1), normalize: false, workers: 2 });
+  const oursPar = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await evaluateSdfParallel(mesh, s.points, { workers: 2 });
+  const oursSdfPar = (performance.now() - t0) / 1000;
   // signed distance alone on the same points (the part Open3D does)
   const ms = new MeshSdf(mesh);
   t0 = performance.now();
@@ -63,9 +70,10 @@ for (const file of ["obj/fandisk.obj", "obj/stanford-bunny.obj"]) {
   ms.distance(s.points);
   const distSec = (performance.now() - t0) / 1000;
   const insideShare = Array.from(ms.inside(s.points.subarray(0, 30000))).filter((v) => v === 1).length / 10000;
-  const row = { file, triangles: mesh.indices.length / 3, samples: N, oursSamplesPerSec: N / ours, oursSdfPerSec: N / oursSdf, open3dPerSec: N / o3dSec, ratio: oursSdf / o3dSec, maxUnsignedDifference: maxDiff, open3dNegativeShare: negatives / N, oursClosestPointPerSec: N / distSec, oursInsideShare: insideShare / 3, signMethod: s.report.signMethod };
+  const row = { file, triangles: mesh.indices.length / 3, samples: N, oursSamplesPerSec: N / ours, oursSdfPerSec: N / oursSdf, oursParallelSamplesPerSec: N / oursPar, oursParallelSdfPerSec: N / oursSdfPar, ratioParallel: oursSdfPar / o3dSec, open3dPerSec: N / o3dSec, ratio: oursSdf / o3dSec, maxUnsignedDifference: maxDiff, open3dNegativeShare: negatives / N, oursClosestPointPerSec: N / distSec, oursInsideShare: insideShare / 3, signMethod: s.report.signMethod };
   rows.push(row);
-  console.log(`${file} (${row.triangles} tris): sampleBands ${Math.round(row.oursSamplesPerSec)} samples/s; signed distance ${Math.round(row.oursSdfPerSec)}/s vs Open3D ${Math.round(row.open3dPerSec)}/s = ${(1 / row.ratio).toFixed(2)}× Open3D (closest point alone ${Math.round(row.oursClosestPointPerSec)}/s); max | |ours| − |Open3D| | ${row.maxUnsignedDifference.toExponential(2)}; inside share ours ${(100 * row.oursInsideShare).toFixed(1)} %, Open3D negative ${(100 * row.open3dNegativeShare).toFixed(1)} %`);
+  console.log(`${file}: 2 workers: sampleBands ${Math.round(row.oursParallelSamplesPerSec)} samples/s, signed distance ${Math.round(row.oursParallelSdfPerSec)}/s = ${(1 / row.ratioParallel).toFixed(2)}× Open3D`);
+  console.log(`${file} (${row.triangles} tris): 1 thread: sampleBands ${Math.round(row.oursSamplesPerSec)} samples/s; signed distance ${Math.round(row.oursSdfPerSec)}/s vs Open3D ${Math.round(row.open3dPerSec)}/s = ${(1 / row.ratio).toFixed(2)}× Open3D (closest point alone ${Math.round(row.oursClosestPointPerSec)}/s); max | |ours| − |Open3D| | ${row.maxUnsignedDifference.toExponential(2)}; inside share ours ${(100 * row.oursInsideShare).toFixed(1)} %, Open3D negative ${(100 * row.open3dNegativeShare).toFixed(1)} %`);
 }
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", "sample-bands.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));

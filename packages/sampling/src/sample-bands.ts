@@ -28,7 +28,7 @@ export interface SampleBandsOptions {
   stratified: boolean;
   /** Options of the signed distance (sign method…). */
   sdf: Partial<MeshSdfOptions>;
-  /** Progress: called after each chunk of samples with the number done so far. @defaultValue undefined */
+  /** Progress: called after each chunk of evaluated samples (surface samples need none) with the count done so far. @defaultValue undefined */
   onProgress?: (e: { done: number; total: number }) => void;
 }
 
@@ -77,7 +77,8 @@ export const splitCount = (total: number, fractions: number[]): number[] => {
  * volume, in the unit sphere by default, deterministic for a given rng seed. The sign comes from
  * {@link MeshSdf} (generalised winding number by default), so open meshes work.
  */
-export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}): BandSamples => {
+/** @internal Points of every band (surface bands get sdf 0); `pending` lists the [start, end) ranges still to evaluate. */
+export const __generateBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}) => {
   const o = { ...DEFAULT_SAMPLE_BANDS, rng: createRng(0), ...opts };
   if (!Number.isInteger(o.count) || o.count < 1) throw new InvalidArgumentError("sampleBands", "count", "an integer >= 1", o.count);
   if (!Array.isArray(o.bands) || o.bands.length === 0 || o.bands.length > 255) throw new InvalidArgumentError("sampleBands", "bands", "1 to 255 bands", o.bands);
@@ -88,6 +89,7 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
     if (!["surface", "gaussian", "uniform"].includes(b.kind)) throw new InvalidArgumentError("sampleBands", `bands[${i}].kind`, `"surface", "gaussian" or "uniform"`, (b as Band).kind);
   }
   if (o.bands.reduce((a, b) => a + b.fraction, 0) <= 0) throw new InvalidArgumentError("sampleBands", "bands", "fractions summing to more than 0", o.bands.map((b) => b.fraction));
+  if (o.clamp !== undefined && !(o.clamp > 0)) throw new InvalidArgumentError("sampleBands", "clamp", "a number > 0", o.clamp);
   const norm = o.normalize ? normalizeMesh(mesh) : { mesh, offset: [0, 0, 0] as [number, number, number], scale: 1 };
   const m = norm.mesh;
   const msdf = new MeshSdf(m, o.sdf);
@@ -98,15 +100,8 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
   const normals = new Float32Array(3 * o.count);
   const faceIds = new Uint32Array(o.count).fill(0xffffffff);
   const rng = o.rng;
+  const pending: [number, number][] = [];
   let at = 0;
-  const CHUNK = 8192;
-  const evalFrom = (start: number, n: number) => {
-    for (let c = start; c < start + n; c += CHUNK) {
-      const e = Math.min(start + n, c + CHUNK);
-      sdf.set(msdf.evaluate(points.subarray(3 * c, 3 * e)), c);
-      o.onProgress?.({ done: e, total: o.count });
-    }
-  };
   o.bands.forEach((b, bi) => {
     const n = counts[bi];
     if (n === 0) return;
@@ -126,7 +121,7 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
           points[3 * i + 2] = z * r;
         }
       }
-      evalFrom(at, n);
+      pending.push([at, at + n]);
     } else {
       const s = sampleSurface(m, n, { rng, stratified: o.stratified });
       points.set(s.points, 3 * at);
@@ -134,18 +129,42 @@ export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}):
       faceIds.set(s.faces, at);
       if (b.kind === "gaussian") {
         for (let i = at; i < at + n; i++) for (let k = 0; k < 3; k++) points[3 * i + k] += b.sigma * rng.normal();
-        evalFrom(at, n);
+        pending.push([at, at + n]);
       }
       // surface samples keep sdf = 0
-      else o.onProgress?.({ done: at + n, total: o.count });
     }
     at += n;
   });
-  if (o.clamp !== undefined) {
-    if (!(o.clamp > 0)) throw new InvalidArgumentError("sampleBands", "clamp", "a number > 0", o.clamp);
-    for (let i = 0; i < sdf.length; i++) sdf[i] = Math.max(-o.clamp, Math.min(o.clamp, sdf[i]));
-  }
-  return { points, sdf, band, normals, faceIds, transform: { offset: norm.offset, scale: norm.scale }, report: msdf.report };
+  const result: BandSamples = { points, sdf, band, normals, faceIds, transform: { offset: norm.offset, scale: norm.scale }, report: msdf.report };
+  return { o, mesh: m, msdf, result, pending };
+};
+
+/** @internal Clamp in place when asked. */
+export const __clampSdf = (sdf: Float32Array, clamp?: number) => {
+  if (clamp === undefined) return;
+  for (let i = 0; i < sdf.length; i++) sdf[i] = Math.max(-clamp, Math.min(clamp, sdf[i]));
+};
+
+/**
+ * Multi-band signed-distance samples of a mesh: surface, near-surface Gaussian bands and uniform
+ * volume, in the unit sphere by default, deterministic for a given rng seed. The sign comes from
+ * {@link MeshSdf} (generalised winding number by default), so open meshes work. For both cores use
+ * `sampleBandsParallel` from `@sdfkit/sampling/node` (same samples, evaluated by worker threads).
+ */
+export const sampleBands = (mesh: Mesh, opts: Partial<SampleBandsOptions> = {}): BandSamples => {
+  const { o, msdf, result, pending } = __generateBands(mesh, opts);
+  const CHUNK = 8192;
+  const total = pending.reduce((a, [s, e]) => a + e - s, 0);
+  let done = 0;
+  for (const [s, e] of pending)
+    for (let c = s; c < e; c += CHUNK) {
+      const ce = Math.min(e, c + CHUNK);
+      result.sdf.set(msdf.evaluate(result.points.subarray(3 * c, 3 * ce)), c);
+      done += ce - c;
+      o.onProgress?.({ done, total });
+    }
+  __clampSdf(result.sdf, o.clamp);
+  return result;
 };
 
 /** Split samples by sign: `pos` has sdf ≥ 0, `neg` sdf < 0 (DeepSDF's .npz convention). */
