@@ -117,7 +117,8 @@ export class MeshSdf {
   };
 
   private __inside(x: number, y: number, z: number): boolean {
-    if (this.report.signMethod === "winding") return windingNumber(this.bvh, x, y, z, this.options.beta) > 0.5;
+    // |w| so that a mesh oriented inward (w = −1 inside) works too
+    if (this.report.signMethod === "winding") return Math.abs(windingNumber(this.bvh, x, y, z, this.options.beta)) > 0.5;
     let votes = 0;
     for (const [dx, dy, dz] of RAYS) votes += rayCrossings(this.bvh, x, y, z, dx, dy, dz) & 1;
     return votes >= 2;

@@ -141,3 +141,14 @@ describe("MeshSdf bad input", () => {
     expect(() => new MeshSdf(meshOf(sphere(0.5), 12), { sign: "vote" as never })).toThrow(/opts.sign/);
   });
 });
+
+describe("MeshSdf on an inward-oriented mesh", () => {
+  it("keeps the sign right when every triangle is flipped (|winding| > 0.5)", () => {
+    const mesh = meshOf(sphere(0.5), 24);
+    const flipped = { positions: mesh.positions, indices: mesh.indices.slice() };
+    for (let t = 0; t < flipped.indices.length; t += 3) [flipped.indices[t + 1], flipped.indices[t + 2]] = [flipped.indices[t + 2], flipped.indices[t + 1]];
+    const pts = new Float32Array([0, 0, 0, 0.2, 0.1, 0, 0.9, 0, 0]);
+    expect(Array.from(new MeshSdf(flipped).inside(pts))).toEqual([1, 1, 0]);
+    expect(new MeshSdf(flipped).windingNumber(pts)[0]).toBeCloseTo(-1, 2);
+  });
+});
