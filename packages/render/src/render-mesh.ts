@@ -5,6 +5,13 @@ import { boundingSphere, fitCamera, type OrthoCamera } from "./camera.js";
 import { __shade, NO_LABEL, type ShadeInput } from "./internal/shade.js";
 
 
+let _faceId = new Int32Array(0);
+let _depth = new Float32Array(0);
+/** @internal Per-thread scratch for the depth buffer of `renderMesh` (copied before it is handed out). */
+const __scratchDepth = (n: number) => (_depth.length === n ? _depth : (_depth = new Float32Array(n)));
+/** @internal Per-thread scratch for the triangle-per-pixel buffer of `renderMesh` (not kept by callers). */
+const __scratchFaceId = (n: number) => (_faceId.length === n ? _faceId : (_faceId = new Int32Array(n)));
+
 /** @internal Area-weighted vertex normals. */
 const __vertexNormals = (mesh: Mesh, faceN: Float32Array): Float32Array => {
   const p = mesh.positions, idx = mesh.indices;
@@ -44,8 +51,8 @@ const __rasterize = (mesh: Mesh, o: RenderOptions): { shade: ShadeInput; camera:
     sy[v] = h / 2 - (x * u[0] + y * u[1] + z * u[2]) * s;
     sz[v] = x * f[0] + y * f[1] + z * f[2];
   }
-  const depth = new Float32Array(w * h).fill(Infinity);
-  const faceId = new Int32Array(w * h).fill(-1);
+  const depth = __scratchDepth(w * h).fill(Infinity);
+  const faceId = __scratchFaceId(w * h).fill(-1);
   const smooth = o.shading === "smooth";
   const vertexLabels = labels !== undefined && labels.length === nv && labels.length !== nt;
   const needBary = smooth || vertexLabels;
@@ -144,7 +151,7 @@ export const rasterizeMesh = (mesh: Mesh, opts: Partial<RenderOptions> = {}): { 
     if (!s.pixelN) { normal[3 * i] = s.faceN[3 * t]; normal[3 * i + 1] = s.faceN[3 * t + 1]; normal[3 * i + 2] = s.faceN[3 * t + 2]; }
     if (s.faceLabel) label[i] = s.faceLabel[t];
   }
-  return { buffers: { width: s.width, height: s.height, depth: s.depth, normal, label }, faceId: s.faceId, camera };
+  return { buffers: { width: s.width, height: s.height, depth: s.depth.slice(), normal, label }, faceId: s.faceId.slice(), camera };
 };
 
 /**

@@ -4,7 +4,8 @@ import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
 import { renderMesh } from "../render-mesh.js";
 import { boundingSphere } from "../camera.js";
 import { tileImages } from "../tile-images.js";
-import { writePng } from "./write-png.js";
+import { writeFileAtomicSync } from "@sdfkit/sdf-core/node";
+import { encodePngNode } from "./write-png.js";
 
 /** One model's job in a batch. */
 export interface RenderModelJob {
@@ -31,7 +32,7 @@ export interface RenderModelResult {
 
 const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
 
-/** Read one mesh, render its views with one shared camera frame, write the PNGs. */
+/** Read one mesh, render its views with one shared camera frame, write the PNGs (synchronously: a batch worker has nothing else to do meanwhile). */
 export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderModelResult> => {
   const t0 = performance.now();
   const mesh = await readMesh(job.input);
@@ -46,13 +47,13 @@ export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderMod
   for (let i = 0; i < job.views.length; i++) {
     const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame });
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
-    await writePng(file, img, { level: job.pngLevel ?? 6, color });
+    writeFileAtomicSync(file, encodePngNode(img, { level: job.pngLevel ?? 6, color }));
     files.push(file);
     if (job.grid) images.push(img);
   }
   if (job.grid) {
     const file = join(job.outDir, `${stem}_grid.png`);
-    await writePng(file, tileImages(images, 2), { level: job.pngLevel ?? 6 });
+    writeFileAtomicSync(file, encodePngNode(tileImages(images, 2), { level: job.pngLevel ?? 6 }));
     files.push(file);
   }
   return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };

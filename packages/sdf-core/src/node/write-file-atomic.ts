@@ -1,4 +1,5 @@
 import { mkdir, rename, writeFile, rm } from "node:fs/promises";
+import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 
 let _seq = 0;
@@ -15,6 +16,20 @@ export const writeFileAtomic = async (path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
+    throw e;
+  }
+};
+
+/** Synchronous {@link writeFileAtomic}: for worker threads and batch jobs where waiting on I/O only idles the CPU. */
+export const writeFileAtomicSync = (path: string, data: Uint8Array | string): void => {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${_seq++}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 };
