@@ -1,1 +1,2 @@
-export {};
+export * from "./api.js";
+export * from "./mesh-sdf.js";
