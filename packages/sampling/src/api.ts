@@ -4,7 +4,7 @@ export type SignMethod = "winding" | "raycast";
 /** Options of {@link MeshSdf}. */
 export interface MeshSdfOptions {
   /**
-   * `"winding"`: generalised winding number > 0.5 is inside (robust to holes, flips, duplicates).
+   * `"winding"`: |generalised winding number| > 0.5 is inside (robust to holes, flips, duplicates).
    * `"raycast"`: majority of parity votes over 3 rays (fast; watertight meshes only).
    * `"auto"`: raycast when the mesh is closed and manifold, else winding.
    * @defaultValue "winding"

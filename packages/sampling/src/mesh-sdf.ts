@@ -76,7 +76,7 @@ export class MeshSdf {
 
   /** True where a point is inside, by {@link MeshSdf.signMethod}. */
   inside(x: number, y: number, z: number): boolean {
-    if (this.signMethod === "winding") return windingNumber(this.bvh, x, y, z, this.options.beta) > 0.5;
+    if (this.signMethod === "winding") return Math.abs(windingNumber(this.bvh, x, y, z, this.options.beta)) > 0.5; // |w|: inward-oriented meshes too
     let votes = 0;
     for (const [dx, dy, dz] of RAYS) votes += rayCrossings(this.bvh, x, y, z, dx, dy, dz) & 1;
     return votes >= 2;

@@ -118,6 +118,14 @@ describe("MeshSdf", () => {
     expect(Array.from(s).map(Math.sign)).toEqual([-1, -1, 1, 1]);
   });
 
+  it("inward-oriented (flipped) mesh keeps the right sign with the winding number", () => {
+    const idx = sphere.indices.slice();
+    for (let t = 0; t < idx.length; t += 3) { const a = idx[t + 1]; idx[t + 1] = idx[t + 2]; idx[t + 2] = a; }
+    const s = new MeshSdf({ positions: sphere.positions, indices: idx }).signedDistance(new Float32Array([0, 0, 0, 0.8, 0, 0]));
+    expect(s[0]).toBeLessThan(0);
+    expect(s[1]).toBeGreaterThan(0);
+  });
+
   it("typed errors on bad input", () => {
     expect(() => new MeshSdf({ positions: new Float32Array(0), indices: new Uint32Array(0) })).toThrow(MeshError);
     expect(() => new MeshSdf({ positions: new Float32Array([0, 0, NaN, 1, 0, 0, 0, 1, 0]), indices: new Uint32Array([0, 1, 2]) })).toThrow(MeshError);
