@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRng, normalizeMesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import { MeshSdf, sampleBands } from "@sdfkit/sampling";
+import { MeshSdf, sampleBands, sampleBandsParallel } from "@sdfkit/sampling";
 
 const N = Number(process.env.BENCH_N ?? 250_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -35,12 +35,15 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 for (const file of ["fandisk.obj", "stanford-bunny.obj"]) {
   const raw = await readMesh(join(data, file));
   const mesh = normalizeMesh(raw).mesh;
-  const ours: number[] = [], o3d: number[] = [];
+  const ours: number[] = [], ours2: number[] = [], o3d: number[] = [];
   let last: ReturnType<typeof sampleBands> | undefined;
   for (let r = 0; r < REPS; r++) {
     const t0 = performance.now();
     last = sampleBands(mesh, N, { rng: createRng(r), mix: "deepsdf", normalize: false });
     ours.push((performance.now() - t0) / 1000);
+    const t1 = performance.now();
+    await sampleBandsParallel(mesh, N, { rng: createRng(r), mix: "deepsdf", normalize: false, threads: 2 });
+    ours2.push((performance.now() - t1) / 1000);
     writeFileSync(join(dir, "v.bin"), mesh.positions);
     writeFileSync(join(dir, "f.bin"), mesh.indices);
     writeFileSync(join(dir, "p.bin"), last.samples.points);
@@ -55,11 +58,12 @@ for (const file of ["fandisk.obj", "stanford-bunny.obj"]) {
     if (Math.abs(s[i]) > 1e-3) { far++; if (Math.sign(s[i]) === Math.sign(o[i])) agree++; }
   }
   const sdf = new MeshSdf(mesh);
-  const oursSps = N / median(ours), o3dSps = N / median(o3d);
+  const oursSps = N / median(ours), ours2Sps = N / median(ours2), o3dSps = N / median(o3d);
   console.log(
     `${file}: ${mesh.indices.length / 3} tris, ${sdf.openness.closed ? "closed" : `open (${sdf.openness.boundaryEdges} boundary edges)`}; ` +
       `ours ${Math.round(oursSps)} samples/s (median of ${REPS}: ${ours.map((t) => t.toFixed(2)).join("/")} s), ` +
+      `ours on 2 worker threads ${Math.round(ours2Sps)} samples/s (${ours2.map((t) => t.toFixed(2)).join("/")} s, ratio ${(ours2Sps / o3dSps).toFixed(2)}x), ` +
       `Open3D compute_signed_distance ${Math.round(o3dSps)} pts/s (${o3d.map((t) => t.toFixed(2)).join("/")} s), ratio ${(oursSps / o3dSps).toFixed(2)}x; ` +
-      `|d| max diff ${maxAbsDiff.toExponential(2)}; sign agreement (|sdf| > 1e-3) ${((100 * agree) / far).toFixed(3)} %`,
+      `|d| max diff ${maxAbsDiff.toExponential(2)}; sign agreement (|sdf| > 1e-3) ${((100 * agree) / far).toFixed(3)} %; Open3D negatives ${o.filter((v) => v < 0).length}`,
   );
 }

@@ -1,12 +1,8 @@
 import { assertValidMesh, meshEdges, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
-import { buildBvh, closestDist2, rayCrossings, windingNumber, type FlatBvh } from "./internal/bvh.js";
-
-const RAYS: [number, number, number][] = [
-  [0.5773, 0.5774, 0.5775],
-  [-0.6412, 0.3211, -0.6969],
-  [0.2137, -0.9012, 0.3771],
-];
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, type FlatBvh } from "./internal/bvh.js";
 
 /**
  * Exact signed distance to a triangle mesh: owns a flat BVH (closest point, ray parity) with
@@ -24,6 +20,7 @@ export class MeshSdf {
   /** @internal */
   readonly bvh: FlatBvh;
   private readonly hit = new Int32Array(1);
+  private shared?: FlatBvh;
 
   constructor(mesh: Mesh, opts: Partial<MeshSdfOptions> = {}) {
     this.options = { ...DEFAULT_MESH_SDF, ...opts };
@@ -76,10 +73,7 @@ export class MeshSdf {
 
   /** True where a point is inside, by {@link MeshSdf.signMethod}. */
   inside(x: number, y: number, z: number): boolean {
-    if (this.signMethod === "winding") return Math.abs(windingNumber(this.bvh, x, y, z, this.options.beta)) > 0.5; // |w|: inward-oriented meshes too
-    let votes = 0;
-    for (const [dx, dy, dz] of RAYS) votes += rayCrossings(this.bvh, x, y, z, dx, dy, dz) & 1;
-    return votes >= 2;
+    return insideTest(this.bvh, this.signMethod === "raycast", this.options.beta, x, y, z);
   }
 
   /** Signed distance (negative inside) of each xyz point. */
@@ -92,11 +86,40 @@ export class MeshSdf {
 
   /** @internal Signed distance for points [from, to). */
   signedRange(points: Float32Array, res: Float32Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      const x = points[i * 3], y = points[i * 3 + 1], z = points[i * 3 + 2];
-      const d = Math.sqrt(closestDist2(this.bvh, x, y, z, this.hit));
-      res[i] = this.inside(x, y, z) ? -d : d;
-    }
+    signedRangeBvh(this.bvh, this.signMethod === "raycast", this.options.beta, points, res, from, to);
+  }
+
+  /**
+   * {@link MeshSdf.signedDistance} on worker threads over SharedArrayBuffers (same result as
+   * single-threaded). Worth it above ~50 k points; below `minPoints` it runs on this thread.
+   */
+  async signedDistanceParallel(points: Float32Array, opts: { threads?: number; minPoints?: number } = {}): Promise<Float32Array> {
+    const n = this.check("signedDistanceParallel", points);
+    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
+    if (threads === 1 || n < (opts.minPoints ?? 50_000)) return this.signedDistance(points);
+    this.shared ??= shareBvh(this.bvh);
+    const sp = new Float32Array(new SharedArrayBuffer(points.byteLength));
+    sp.set(points);
+    const so = new Float32Array(new SharedArrayBuffer(n * 4));
+    const url = new URL(import.meta.url.endsWith(".ts") ? "./internal/sdf-worker.ts" : "./internal/sdf-worker.js", import.meta.url);
+    // from sources (tests, tsx scripts) the worker is a .ts file: load it through tsx's register API
+    const fromSource = url.pathname.endsWith(".ts");
+    const spawn = (): Worker =>
+      fromSource
+        ? new Worker(`(async () => { const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); register(); await import(${JSON.stringify(url.href)}); })();`, { eval: true })
+        : new Worker(url);
+    const per = Math.ceil(n / threads);
+    await Promise.all(
+      Array.from({ length: threads }, (_, t) =>
+        new Promise<void>((resolveJob, reject) => {
+          const w = spawn();
+          w.once("message", () => { void w.terminate(); resolveJob(); });
+          w.once("error", reject);
+          w.postMessage({ bvh: this.shared, raycast: this.signMethod === "raycast", beta: this.options.beta, points: sp, out: so, from: t * per, to: Math.min(n, (t + 1) * per) });
+        }),
+      ),
+    );
+    return new Float32Array(so);
   }
 
   private check(fn: string, points: Float32Array, out?: Float32Array): number {

@@ -70,6 +70,43 @@ const pickCdf = (cdf: Float64Array, u: number): number => {
  * const { samples, transform } = sampleBands(mesh, 250_000, { rng: createRng(0), mix: "deepsdf" });
  */
 export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }): BandSamples => {
+  const d = drawBands(mesh, count, opts);
+  const CHUNK = 8192;
+  for (let s = 0; s < count; s += CHUNK) {
+    const e = Math.min(count, s + CHUNK);
+    d.sdf.signedRange(d.points, d.dist, s, e);
+    d.o.onProgress?.(0.1 + (0.9 * e) / count);
+  }
+  return finish(d);
+};
+
+/**
+ * {@link sampleBands} with the signed distances computed on worker threads over shared buffers
+ * ({@link MeshSdf.signedDistanceParallel}); same samples as `sampleBands` for the same rng state.
+ */
+export const sampleBandsParallel = async (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng; threads?: number }): Promise<BandSamples> => {
+  const d = drawBands(mesh, count, opts);
+  d.dist.set(await d.sdf.signedDistanceParallel(d.points, { threads: opts.threads }));
+  d.o.onProgress?.(1);
+  return finish(d);
+};
+
+const finish = (d: ReturnType<typeof drawBands>): BandSamples => {
+  const { dist, isSurface, o, count } = d;
+  for (let i = 0; i < count; i++) {
+    if (isSurface[i]) dist[i] = 0;
+    if (o.clamp > 0) dist[i] = Math.max(-o.clamp, Math.min(o.clamp, dist[i]));
+  }
+  return {
+    samples: { points: d.points, sdf: dist, band: d.band, normals: d.normals, faceIds: d.faceIds },
+    bands: d.bands,
+    transform: d.transform,
+    signMethod: d.sdf.signMethod,
+    openness: d.sdf.openness,
+  };
+};
+
+const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }) => {
   assertValidMesh(fn, mesh);
   if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError(fn, "count", "an integer >= 1", count);
   const o = { ...DEFAULT_SAMPLE_BANDS, ...opts };
@@ -129,21 +166,5 @@ export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBands
     }
     o.onProgress?.((0.1 * k) / count);
   });
-  const CHUNK = 8192;
-  for (let s = 0; s < count; s += CHUNK) {
-    const e = Math.min(count, s + CHUNK);
-    sdf.signedRange(points, dist, s, e);
-    o.onProgress?.(0.1 + (0.9 * e) / count);
-  }
-  for (let i = 0; i < count; i++) {
-    if (isSurface[i]) dist[i] = 0;
-    if (o.clamp > 0) dist[i] = Math.max(-o.clamp, Math.min(o.clamp, dist[i]));
-  }
-  return {
-    samples: { points, sdf: dist, band, normals, faceIds },
-    bands,
-    transform,
-    signMethod: sdf.signMethod,
-    openness: sdf.openness,
-  };
+  return { o, sdf, points, dist, band, normals, faceIds, isSurface, bands, transform, count };
 };

@@ -126,6 +126,13 @@ describe("MeshSdf", () => {
     expect(s[1]).toBeGreaterThan(0);
   });
 
+  it("worker threads over shared buffers give the same result as one thread", async () => {
+    const sdf = new MeshSdf(sphere);
+    const pts = randomPoints(6000, -1, 1, 9);
+    const par = await sdf.signedDistanceParallel(pts, { threads: 2, minPoints: 1000 });
+    expect(par).toEqual(sdf.signedDistance(pts));
+  });
+
   it("typed errors on bad input", () => {
     expect(() => new MeshSdf({ positions: new Float32Array(0), indices: new Uint32Array(0) })).toThrow(MeshError);
     expect(() => new MeshSdf({ positions: new Float32Array([0, 0, NaN, 1, 0, 0, 0, 1, 0]), indices: new Uint32Array([0, 1, 2]) })).toThrow(MeshError);

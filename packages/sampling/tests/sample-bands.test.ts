@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRng, edgeDihedralAngles, InvalidArgumentError, meshEdges, normalizeMesh, triangleNormals, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import { decodeNpz, encodeNpz, MeshSampleSource, resolveMix, sampleBands, SAMPLE_MIXES, splitBySign, subsampleBalanced } from "@sdfkit/sampling";
+import { decodeNpz, encodeNpz, MeshSampleSource, resolveMix, sampleBands, sampleBandsParallel, SAMPLE_MIXES, splitBySign, subsampleBalanced } from "@sdfkit/sampling";
 import { sharedData } from "../../../test-utils/shared-data.js";
 
 /** Axis-aligned box [-a, a]³ (closed, outward) with 2 triangles per face. */
@@ -107,6 +107,13 @@ describe("sampleBands", () => {
     };
     expect(med(0)).toBeLessThan(0.012); // feature band: ~σ 0.005 around the edges
     expect(med(1)).toBeGreaterThan(3 * med(0)); // plain near-surface band is spread over the faces
+  });
+
+  it("sampleBandsParallel (2 worker threads) equals sampleBands", async () => {
+    const a = sampleBands(box(0.3), 60_000, { rng: createRng(4), mix: "seed-v2" });
+    const b = await sampleBandsParallel(box(0.3), 60_000, { rng: createRng(4), mix: "seed-v2", threads: 2 });
+    expect(b.samples.sdf).toEqual(a.samples.sdf);
+    expect(b.samples.points).toEqual(a.samples.points);
   });
 
   it("typed errors", () => {

@@ -280,3 +280,34 @@ export const rayCrossings = (bvh: FlatBvh, x: number, y: number, z: number, dx: 
   }
   return hits;
 };
+
+const RAYS = [0.5773, 0.5774, 0.5775, -0.6412, 0.3211, -0.6969, 0.2137, -0.9012, 0.3771];
+
+/** Inside test: |winding| > 0.5 (`beta` as in {@link windingNumber}), or majority of 3 ray-parity votes. */
+export const insideTest = (bvh: FlatBvh, raycast: boolean, beta: number, x: number, y: number, z: number): boolean => {
+  if (!raycast) return Math.abs(windingNumber(bvh, x, y, z, beta)) > 0.5;
+  let votes = 0;
+  for (let r = 0; r < 9; r += 3) votes += rayCrossings(bvh, x, y, z, RAYS[r], RAYS[r + 1], RAYS[r + 2]) & 1;
+  return votes >= 2;
+};
+
+const hitBuf = new Int32Array(1);
+/** Signed distance (negative inside) for points [from, to). */
+export const signedRangeBvh = (bvh: FlatBvh, raycast: boolean, beta: number, points: Float32Array, res: Float32Array, from: number, to: number): void => {
+  for (let i = from; i < to; i++) {
+    const x = points[i * 3], y = points[i * 3 + 1], z = points[i * 3 + 2];
+    const d = Math.sqrt(closestDist2(bvh, x, y, z, hitBuf));
+    res[i] = insideTest(bvh, raycast, beta, x, y, z) ? -d : d;
+  }
+};
+
+/** Copy the BVH's arrays into SharedArrayBuffers (for worker threads). */
+export const shareBvh = (bvh: FlatBvh): FlatBvh => {
+  const share = <T extends Float64Array | Int32Array | Uint32Array>(a: T): T => {
+    const C = a.constructor as { new (b: SharedArrayBuffer): T };
+    const s = new C(new SharedArrayBuffer(a.byteLength));
+    s.set(a as never);
+    return s;
+  };
+  return { tri: share(bvh.tri), order: share(bvh.order), bounds: share(bvh.bounds), left: share(bvh.left), start: share(bvh.start), count: share(bvh.count), dipole: share(bvh.dipole), nodeCount: bvh.nodeCount };
+};
