@@ -1,0 +1,1 @@
+export * from "./cached-sample-bands.js";
