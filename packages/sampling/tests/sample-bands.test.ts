@@ -116,6 +116,26 @@ describe("sampleBands", () => {
     expect(b.samples.points).toEqual(a.samples.points);
   });
 
+  it("B-rep face borders (mesh.faceIds) drive the feature band even with no sharp edges", () => {
+    const m = box(0.5);
+    const withIds = { ...m, faceIds: new Uint32Array([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]) };
+    const edgeDist = (x: number, y: number, z: number) => {
+      // distance to the nearest of the 12 box edges: the two largest |coord| must sit at 0.5
+      const a = [Math.abs(x), Math.abs(y), Math.abs(z)].sort((p, q) => q - p);
+      return Math.hypot(a[0] - 0.5, a[1] - 0.5);
+    };
+    const med = (r: ReturnType<typeof sampleBands>) => {
+      const d: number[] = [];
+      for (let i = 0; i < r.samples.sdf.length; i++) d.push(edgeDist(r.samples.points[i * 3], r.samples.points[i * 3 + 1], r.samples.points[i * 3 + 2]));
+      return d.sort((p, q) => p - q)[d.length >> 1];
+    };
+    const opts = { mix: [{ kind: "feature" as const, fraction: 1, sigma: 0.005 }], normalize: false, sharpAngle: 4 };
+    const borders = sampleBands(withIds, 2000, { ...opts, rng: createRng(1) });
+    const none = sampleBands(m, 2000, { ...opts, rng: createRng(1) }); // no sharp edges, no ids: near-surface fallback
+    expect(med(borders)).toBeLessThan(0.012);
+    expect(med(none)).toBeGreaterThan(0.1);
+  });
+
   it("typed errors", () => {
     expect(() => sampleBands(box(1), 0, { rng: createRng(0) })).toThrow(InvalidArgumentError);
     expect(() => sampleBands(box(1), 10, { rng: createRng(0), mix: "nope" })).toThrow(InvalidArgumentError);
