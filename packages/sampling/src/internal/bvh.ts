@@ -15,7 +15,7 @@ export interface FlatBvh {
   nodeCount: number;
 }
 
-const LEAF = 8;
+const LEAF = 2;
 
 export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Uint8Array): FlatBvh => {
   const tCount = indices.length / 3;
