@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { renameSync, writeFileSync } from "node:fs";
 import { createRng } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import { encodeNpz, sampleBands, SAMPLE_MIXES, splitBySign } from "@sdfkit/sampling";
+import { encodeNpz, sampleBands, sampleBandsParallel, SAMPLE_MIXES, splitBySign } from "@sdfkit/sampling";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
 
@@ -32,7 +32,9 @@ export const sampleCommand: Command = {
     const t0 = performance.now();
     const mesh = await readMesh(positionals[0]);
     const bar = createProgress("sample", count, { quiet: values.json });
-    const r = sampleBands(mesh, count, { rng: createRng(seed), mix: values.preset!, clamp, onProgress: (f) => bar.update(Math.round(f * count)) });
+    const opts = { rng: createRng(seed), mix: values.preset!, clamp, onProgress: (f: number) => bar.update(Math.round(f * count)) };
+    // large batches: signed distances on worker threads (same result as one thread)
+    const r = count > 50_000 ? await sampleBandsParallel(mesh, count, opts) : sampleBands(mesh, count, opts);
     bar.stop();
     const pn = splitBySign(r.samples);
     const bytes = encodeNpz(pn, { transform: new Float32Array([...r.transform.offset, r.transform.scale]) });
