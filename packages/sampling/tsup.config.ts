@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "node/sdf-worker": "src/node/sdf-worker.ts" },
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "internal/sdf-worker": "src/internal/sdf-worker.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

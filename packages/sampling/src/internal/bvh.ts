@@ -15,7 +15,7 @@ export interface FlatBvh {
   nodeCount: number;
 }
 
-const LEAF = 8;
+const LEAF = 2;
 
 export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Uint8Array): FlatBvh => {
   const tCount = indices.length / 3;
@@ -159,13 +159,9 @@ export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: n
       }
     }
   }
-  _closest[0] = qx; _closest[1] = qy; _closest[2] = qz;
   const dx = px - qx, dy = py - qy, dz = pz - qz;
   return dx * dx + dy * dy + dz * dz;
 };
-
-/** The closest point found by the last {@link pointTriangleDist2} call (scratch, overwritten by the next). */
-export const _closest = new Float64Array(3);
 
 const boxDist2 = (b: Float64Array, o: number, x: number, y: number, z: number): number => {
   const dx = x < b[o] ? b[o] - x : x > b[o + 3] ? x - b[o + 3] : 0;
@@ -283,4 +279,35 @@ export const rayCrossings = (bvh: FlatBvh, x: number, y: number, z: number, dx: 
     }
   }
   return hits;
+};
+
+const RAYS = [0.5773, 0.5774, 0.5775, -0.6412, 0.3211, -0.6969, 0.2137, -0.9012, 0.3771];
+
+/** Inside test: |winding| > 0.5 (`beta` as in {@link windingNumber}), or majority of 3 ray-parity votes. */
+export const insideTest = (bvh: FlatBvh, raycast: boolean, beta: number, x: number, y: number, z: number): boolean => {
+  if (!raycast) return Math.abs(windingNumber(bvh, x, y, z, beta)) > 0.5;
+  let votes = 0;
+  for (let r = 0; r < 9; r += 3) votes += rayCrossings(bvh, x, y, z, RAYS[r], RAYS[r + 1], RAYS[r + 2]) & 1;
+  return votes >= 2;
+};
+
+const hitBuf = new Int32Array(1);
+/** Signed distance (negative inside) for points [from, to). */
+export const signedRangeBvh = (bvh: FlatBvh, raycast: boolean, beta: number, points: Float32Array, res: Float32Array, from: number, to: number): void => {
+  for (let i = from; i < to; i++) {
+    const x = points[i * 3], y = points[i * 3 + 1], z = points[i * 3 + 2];
+    const d = Math.sqrt(closestDist2(bvh, x, y, z, hitBuf));
+    res[i] = insideTest(bvh, raycast, beta, x, y, z) ? -d : d;
+  }
+};
+
+/** Copy the BVH's arrays into SharedArrayBuffers (for worker threads). */
+export const shareBvh = (bvh: FlatBvh): FlatBvh => {
+  const share = <T extends Float64Array | Int32Array | Uint32Array>(a: T): T => {
+    const C = a.constructor as { new (b: SharedArrayBuffer): T };
+    const s = new C(new SharedArrayBuffer(a.byteLength));
+    s.set(a as never);
+    return s;
+  };
+  return { tri: share(bvh.tri), order: share(bvh.order), bounds: share(bvh.bounds), left: share(bvh.left), start: share(bvh.start), count: share(bvh.count), dipole: share(bvh.dipole), nodeCount: bvh.nodeCount };
 };

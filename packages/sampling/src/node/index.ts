@@ -1,1 +1,1 @@
-export * from "./evaluate-parallel.js";
+export * from "./cached-sample-bands.js";

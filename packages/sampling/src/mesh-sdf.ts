@@ -1,0 +1,137 @@
+import type { Sdf } from "@sdfkit/sdf-core";
+import { assertValidMesh, meshEdges, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
+import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, type FlatBvh } from "./internal/bvh.js";
+
+/**
+ * Exact signed distance to a triangle mesh: owns a flat BVH (closest point, ray parity) with
+ * per-node dipoles for the hierarchical generalised winding number. Negative inside.
+ *
+ * @throws MeshError for empty meshes, NaN/Infinity vertices, meshes whose triangles are all
+ *   degenerate, and zero-volume (flat) meshes.
+ */
+export class MeshSdf {
+  /** The sign method actually used. */
+  readonly signMethod: SignMethod;
+  /** How open the mesh is. */
+  readonly openness: MeshOpenness;
+  readonly options: MeshSdfOptions;
+  /** @internal */
+  readonly bvh: FlatBvh;
+  private readonly hit = new Int32Array(1);
+  private shared?: FlatBvh;
+
+  constructor(mesh: Mesh, opts: Partial<MeshSdfOptions> = {}) {
+    this.options = { ...DEFAULT_MESH_SDF, ...opts };
+    if (!["winding", "raycast", "auto"].includes(this.options.sign))
+      throw new InvalidArgumentError("MeshSdf", "opts.sign", '"winding" | "raycast" | "auto"', this.options.sign);
+    if (!(this.options.beta >= 0)) throw new InvalidArgumentError("MeshSdf", "opts.beta", "a number >= 0", this.options.beta);
+    assertValidMesh("MeshSdf", mesh);
+    const tCount = mesh.indices.length / 3;
+    if (tCount === 0) throw new MeshError("MeshSdf", "mesh has no triangles");
+    const p = mesh.positions;
+    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new MeshError("MeshSdf", `vertex ${Math.floor(i / 3)} has a non-finite coordinate (${p[i]})`);
+    const areas = triangleAreas(mesh);
+    const keep = new Uint8Array(tCount);
+    let degenerate = 0;
+    for (let t = 0; t < tCount; t++) if (areas[t] > 0) keep[t] = 1; else degenerate++;
+    if (degenerate === tCount) throw new MeshError("MeshSdf", `all ${tCount} triangles are degenerate (zero area)`);
+    const b = computeBounds(mesh);
+    const ext = [b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]];
+    if (Math.min(...ext) <= 1e-9 * Math.max(...ext)) throw new MeshError("MeshSdf", `mesh has zero volume (bounding-box extents ${ext.join(", ")})`);
+    const e = meshEdges(mesh);
+    let boundary = 0, nonManifold = 0;
+    for (let i = 0; i + 1 < e.edgeFaceOffsets.length; i++) {
+      const c = e.edgeFaceOffsets[i + 1] - e.edgeFaceOffsets[i];
+      if (c === 1) boundary++; else if (c > 2) nonManifold++;
+    }
+    this.openness = { boundaryEdges: boundary, nonManifoldEdges: nonManifold, degenerateTriangles: degenerate, closed: boundary === 0 && nonManifold === 0 };
+    this.signMethod = this.options.sign === "auto" ? (this.openness.closed ? "raycast" : "winding") : this.options.sign;
+    this.bvh = buildBvh(p, mesh.indices, keep);
+  }
+
+  /** Unsigned distance of each xyz point; `faces` (optional) receives the closest triangle id. */
+  distance(points: Float32Array, out?: Float32Array, faces?: Uint32Array): Float32Array {
+    const n = this.check("distance", points, out);
+    const res = out ?? new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      res[i] = Math.sqrt(closestDist2(this.bvh, points[i * 3], points[i * 3 + 1], points[i * 3 + 2], this.hit));
+      if (faces) faces[i] = this.bvh.order[this.hit[0]];
+    }
+    return res;
+  }
+
+  /** Generalised winding number of each point (≈1 inside, ≈0 outside); `exact` sums every triangle. */
+  winding(points: Float32Array, exact = false, out?: Float32Array): Float32Array {
+    const n = this.check("winding", points, out);
+    const res = out ?? new Float32Array(n);
+    const beta = exact ? 0 : this.options.beta;
+    for (let i = 0; i < n; i++) res[i] = windingNumber(this.bvh, points[i * 3], points[i * 3 + 1], points[i * 3 + 2], beta);
+    return res;
+  }
+
+  /** True where a point is inside, by {@link MeshSdf.signMethod}. */
+  inside(x: number, y: number, z: number): boolean {
+    return insideTest(this.bvh, this.signMethod === "raycast", this.options.beta, x, y, z);
+  }
+
+  /** Signed distance (negative inside) of each xyz point. */
+  /** The signed distance as a batch `Sdf` (for `sampleGrid`, `renderSdf`, …): same as {@link MeshSdf.signedDistance}. */
+  readonly evaluate: Sdf = (points: Float32Array, out?: Float32Array): Float32Array => this.signedDistance(points, out);
+
+  signedDistance(points: Float32Array, out?: Float32Array): Float32Array {
+    const n = this.check("signedDistance", points, out);
+    const res = out ?? new Float32Array(n);
+    this.signedRange(points, res, 0, n);
+    return res;
+  }
+
+  /** @internal Signed distance for points [from, to). */
+  signedRange(points: Float32Array, res: Float32Array, from: number, to: number): void {
+    signedRangeBvh(this.bvh, this.signMethod === "raycast", this.options.beta, points, res, from, to);
+  }
+
+  /**
+   * {@link MeshSdf.signedDistance} on worker threads over SharedArrayBuffers (same result as
+   * single-threaded). Worth it above ~50 k points; below `minPoints` it runs on this thread.
+   */
+  async signedDistanceParallel(points: Float32Array, opts: { threads?: number; minPoints?: number } = {}): Promise<Float32Array> {
+    const n = this.check("signedDistanceParallel", points);
+    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
+    if (threads === 1 || n < (opts.minPoints ?? 50_000)) return this.signedDistance(points);
+    this.shared ??= shareBvh(this.bvh);
+    const sp = new Float32Array(new SharedArrayBuffer(points.byteLength));
+    sp.set(points);
+    const so = new Float32Array(new SharedArrayBuffer(n * 4));
+    const url = new URL(import.meta.url.endsWith(".ts") ? "./internal/sdf-worker.ts" : "./internal/sdf-worker.js", import.meta.url);
+    // from sources (tests, tsx scripts) the worker is a .ts file: load it through tsx's register API
+    const fromSource = url.pathname.endsWith(".ts");
+    const spawn = (): Worker =>
+      fromSource
+        ? new Worker(`(async () => { const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); register(); await import(${JSON.stringify(url.href)}); })();`, { eval: true })
+        : new Worker(url);
+    const per = Math.ceil(n / threads);
+    await Promise.all(
+      Array.from({ length: threads }, (_, t) =>
+        new Promise<void>((resolveJob, reject) => {
+          const w = spawn();
+          w.once("message", () => { void w.terminate(); resolveJob(); });
+          w.once("error", reject);
+          w.postMessage({ bvh: this.shared, raycast: this.signMethod === "raycast", beta: this.options.beta, points: sp, out: so, from: t * per, to: Math.min(n, (t + 1) * per) });
+        }),
+      ),
+    );
+    return new Float32Array(so);
+  }
+
+  private check(fn: string, points: Float32Array, out?: Float32Array): number {
+    if (!(points instanceof Float32Array) || points.length % 3 !== 0)
+      throw new InvalidArgumentError(`MeshSdf.${fn}`, "points", "a Float32Array of xyz triples", points);
+    for (let i = 0; i < points.length; i++) if (!Number.isFinite(points[i])) throw new InvalidArgumentError(`MeshSdf.${fn}`, "points", "finite coordinates", `${points[i]} at index ${i}`);
+    const n = points.length / 3;
+    if (out !== undefined && (!(out instanceof Float32Array) || out.length < n)) throw new InvalidArgumentError(`MeshSdf.${fn}`, "out", `a Float32Array of length >= ${n}`, out);
+    return n;
+  }
+}
