@@ -23,7 +23,7 @@ if (chosen.length === 0) {
 let failed = 0;
 for (const f of chosen) {
   console.log(`\n=== ${f}`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", f], { stdio: "inherit", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", f], { stdio: "inherit", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
   if (r.status !== 0) {
     failed++;
     console.error(`benchmark ${f} exited with ${r.status}`);

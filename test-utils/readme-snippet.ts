@@ -7,9 +7,10 @@ import { repoRoot } from "./shared-data.js";
  * Run the first ```ts block of packages/<pkg>/README.md as pasted: the block is written into the
  * package folder and run with tsx under the `source` export condition, so `@sdfkit/*` imports
  * resolve through the real workspace links and exports maps (to the sources, no build needed).
- * Returns stdout; throws with stderr when the snippet fails.
+ * It runs in the package folder (or the repository root with `cwd: "root"`, for snippets whose
+ * paths are relative to it). Returns stdout; throws with stderr when the snippet fails.
  */
-export const runReadmeSnippet = (pkg: string): string => {
+export const runReadmeSnippet = (pkg: string, opts: { cwd?: "package" | "root" } = {}): string => {
   const dir = join(repoRoot, "packages", pkg);
   const md = readFileSync(join(dir, "README.md"), "utf8");
   const m = /```ts\n([\s\S]*?)```/.exec(md);
@@ -17,7 +18,7 @@ export const runReadmeSnippet = (pkg: string): string => {
   const file = join(dir, `.readme-snippet-${process.pid}.ts`);
   writeFileSync(file, m[1]);
   try {
-    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", file], { cwd: opts.cwd === "root" ? repoRoot : dir, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`README snippet of ${pkg} failed (${r.status}):\n${r.stderr}`);
     return r.stdout;
   } finally {
