@@ -136,6 +136,34 @@ describe("sampleBands", () => {
     expect(med(none)).toBeGreaterThan(0.1);
   });
 
+  it("a real STEP part: feature samples follow its B-rep face borders (sharpAngle off)", async () => {
+    const { mesh } = normalizeMesh(await readMesh(sharedData("step", "io1-cm-214.stp")));
+    const ids = mesh.faceIds!;
+    // oracle: brute-force distance to the edges whose two triangles lie on different B-rep faces
+    const e = meshEdges(mesh);
+    const segs: number[] = [];
+    for (let i = 0; i + 1 < e.edgeFaceOffsets.length; i++) {
+      const o = e.edgeFaceOffsets[i];
+      if (e.edgeFaceOffsets[i + 1] - o === 2 && ids[e.edgeFaces[o]] !== ids[e.edgeFaces[o + 1]]) segs.push(e.edges[2 * i], e.edges[2 * i + 1]);
+    }
+    expect(segs.length).toBeGreaterThan(100);
+    const P = mesh.positions;
+    const segDist = (x: number, y: number, z: number) => {
+      let best = Infinity;
+      for (let s = 0; s < segs.length; s += 2) {
+        const a = segs[s] * 3, b = segs[s + 1] * 3;
+        const ux = P[b] - P[a], uy = P[b + 1] - P[a + 1], uz = P[b + 2] - P[a + 2];
+        let t = ((x - P[a]) * ux + (y - P[a + 1]) * uy + (z - P[a + 2]) * uz) / (ux * ux + uy * uy + uz * uz);
+        t = Math.max(0, Math.min(1, t));
+        best = Math.min(best, Math.hypot(P[a] + t * ux - x, P[a + 1] + t * uy - y, P[a + 2] + t * uz - z));
+      }
+      return best;
+    };
+    const r = sampleBands(mesh, 600, { rng: createRng(8), mix: [{ kind: "feature", fraction: 1, sigma: 0.005 }], normalize: false, sharpAngle: 4 });
+    const d = Array.from({ length: 200 }, (_, i) => segDist(r.samples.points[3 * i], r.samples.points[3 * i + 1], r.samples.points[3 * i + 2])).sort((a, b) => a - b);
+    expect(d[100]).toBeLessThan(0.012); // median within ~2σ of a face border
+  }, 30_000);
+
   it("typed errors", () => {
     expect(() => sampleBands(box(1), 0, { rng: createRng(0) })).toThrow(InvalidArgumentError);
     expect(() => sampleBands(box(1), 10, { rng: createRng(0), mix: "nope" })).toThrow(InvalidArgumentError);
