@@ -1,1 +1,3 @@
-export {};
+export * from "./api.js";
+export * from "./specs.js";
+export * from "./learning-rate-schedule.js";
