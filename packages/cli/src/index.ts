@@ -1,3 +1,6 @@
 export * from "./command.js";
 export * from "./run-cli.js";
 export * from "./commands/index.js";
+export * from "./commands/info.js";
+export * from "./commands/render.js";
+export * from "./commands/sample.js";

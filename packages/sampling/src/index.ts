@@ -1,1 +1,4 @@
-export {};
+export * from "./api.js";
+export * from "./MeshSdf.js";
+export * from "./sample-bands.js";
+export * from "./npz.js";

@@ -1,0 +1,68 @@
+/**
+ * Models/s for 3 views (front, top, right) at 512² including PNG encoding and writing, over a pool
+ * of worker threads, on meshes the size of DeepCAD parts: every STEP part of ../shared/data plus the
+ * small OBJ meshes, converted once to binary PLY and replicated to N models. Also the single-thread
+ * cost of one frame (rasterise + shade) and of one PNG encode (fflate vs native zlib).
+ * Anchor: the seed's stated 10,933 models/min (182 models/s, matplotlib, 3 views at 512²); the seed
+ * itself cannot run here, so the ratio is to that stated figure.
+ *   pnpm bench render-batch   (or: node --conditions=source --import tsx packages/render/bench/render-batch.bench.ts [N])
+ */
+import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encodePng, serializePly, meshReport } from "../../sdf-core/src/index.js";
+import { readMesh, nodeDeflate } from "../../sdf-core/src/node/index.js";
+import { renderMesh } from "../src/index.js";
+import { renderBatch } from "../src/node/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..", "..");
+const data = process.env.SDFKIT_SHARED_DATA ?? resolve(root, "..", "shared", "data");
+const N = Number(process.argv[2] ?? 240);
+const SEED_RATE = 10933 / 60;
+
+const sources = [
+  ...readdirSync(join(data, "step")).map((f) => join(data, "step", f)),
+  ...["cow.obj", "spot.obj", "suzanne.obj", "teapot.obj", "fandisk.obj"].map((f) => join(data, "obj", f)),
+];
+const dir = mkdtempSync(join(tmpdir(), "sdfkit-render-bench-"));
+const meshes = [];
+for (const s of sources) meshes.push(await readMesh(s));
+const tris = meshes.map((m) => meshReport(m).triangles);
+const inputs: string[] = [];
+for (let i = 0; i < N; i++) {
+  const f = join(dir, "in", `m${String(i).padStart(5, "0")}.ply`);
+  mkdirSync(dirname(f), { recursive: true });
+  writeFileSync(f, serializePly(meshes[i % meshes.length]));
+  inputs.push(f);
+}
+console.log(`${meshes.length} distinct meshes (${Math.min(...tris)}–${Math.max(...tris)} triangles, median ${tris.sort((a, b) => a - b)[tris.length >> 1]}), replicated to ${N} models`);
+
+// single-thread frame and PNG costs
+const m = meshes[sources.findIndex((s) => s.endsWith("io1-cm-214.stp"))];
+for (let i = 0; i < 10; i++) renderMesh(m, { view: "front", size: 512 });
+let t0 = performance.now();
+const frames = 40;
+let img = renderMesh(m, { view: "front", size: 512 });
+for (let i = 0; i < frames; i++) img = renderMesh(m, { view: (["front", "top", "right"] as const)[i % 3], size: 512 });
+const frameMs = (performance.now() - t0) / frames;
+t0 = performance.now();
+for (let i = 0; i < 20; i++) encodePng(img);
+const pngFflate = (performance.now() - t0) / 20;
+t0 = performance.now();
+for (let i = 0; i < 20; i++) encodePng(img, { deflate: nodeDeflate });
+const pngZlib = (performance.now() - t0) / 20;
+console.log(`one 512² frame of io1-cm-214 (3,288 triangles): ${frameMs.toFixed(2)} ms; PNG encode: fflate ${pngFflate.toFixed(2)} ms, native zlib ${pngZlib.toFixed(2)} ms`);
+
+const rows = [];
+for (const workers of [1, cpus().length]) {
+  for (const pngLevel of [6, 1]) {
+  const r = await renderBatch(inputs, { outDir: join(dir, `out${workers}-${pngLevel}`), workers, views: ["front", "top", "right"], size: 512, pngLevel });
+  if (r.errors.length) throw new Error(`render errors: ${JSON.stringify(r.errors.slice(0, 3))}`);
+  rows.push({ workers, pngLevel, models: r.results.length, seconds: r.ms / 1000, modelsPerSecond: r.modelsPerSecond, ratioToSeed: r.modelsPerSecond / SEED_RATE });
+  console.log(`workers ${workers}, PNG level ${pngLevel}: ${r.results.length} models × 3 views in ${(r.ms / 1000).toFixed(2)} s = ${r.modelsPerSecond.toFixed(1)} models/s (${(r.modelsPerSecond / SEED_RATE).toFixed(2)}× the seed's stated 182/s)`);
+}
+}
+mkdirSync(join(root, "bench", "results"), { recursive: true });
+writeFileSync(join(root, "bench", "results", "render-batch.json"), JSON.stringify({ date: new Date().toISOString(), N, frameMs, pngFflate, pngZlib, rows }, null, 2));

@@ -1,0 +1,134 @@
+import type { RgbaImage } from "@sdfkit/sdf-core";
+import type { RenderOptions, Rgb } from "../api.js";
+import type { OrthoCamera } from "../camera.js";
+
+export const NO_LABEL = 0xffffffff;
+
+/**
+ * @internal What the shader reads. `faceId[i]` indexes `faceN` (per-face unit normals, stride 3) or
+ * is −1 where the pixel is empty; a mesh has one id per triangle, a traced SDF one per pixel.
+ * `pixelN` (smooth shading) overrides the normal used for lighting; labels come per face or per pixel.
+ */
+export interface ShadeInput {
+  width: number;
+  height: number;
+  depth: Float32Array;
+  faceId: Int32Array;
+  faceN: Float32Array;
+  pixelN?: Float32Array;
+  faceLabel?: Uint32Array;
+  pixelLabel?: Uint32Array;
+  /** Pixel rectangle [x0, y0, x1, y1] (inclusive) holding every covered pixel; found by a scan when absent. */
+  rect?: [number, number, number, number];
+}
+
+/** @internal Smallest rectangle holding every pixel with faceId ≥ 0 (x1 < x0 when none). */
+const __coveredRect = (faceId: Int32Array, w: number, h: number): [number, number, number, number] => {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0, i = y * w; x < w; x++, i++)
+      if (faceId[i] >= 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+  return [x0, y0, x1, y1];
+};
+
+/**
+ * @internal Shade into RGBA: Lambert with ambient and one light fixed in view space (upper left,
+ * behind the viewer) so every view is lit alike; surfaces facing away are lit as if flipped
+ * (double-sided). Edges: silhouettes where coverage changes or depth jumps by more than a continuous
+ * surface of that slope can, creases where neighbouring faces' normals differ by more than
+ * `creaseAngle`; pixels of the same face never make an edge.
+ */
+export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): RgbaImage => {
+  const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel } = s;
+  const f = cam.forward, r = cam.right, u = cam.up;
+  let lx = -f[0] * 0.75 + u[0] * 0.55 - r[0] * 0.35, ly = -f[1] * 0.75 + u[1] * 0.55 - r[1] * 0.35, lz = -f[2] * 0.75 + u[2] * 0.55 - r[2] * 0.35;
+  const ll = Math.hypot(lx, ly, lz);
+  lx /= ll; ly /= ll; lz /= ll;
+  const nf = faceN.length / 3;
+  // per face: light intensity (flat shading) and tan of the angle to the view direction (depth slope)
+  const faceK = new Float32Array(nf);
+  const faceTan = new Float32Array(nf);
+  for (let k = 0; k < nf; k++) {
+    let nx = faceN[3 * k], ny = faceN[3 * k + 1], nz = faceN[3 * k + 2];
+    const c = nx * f[0] + ny * f[1] + nz * f[2];
+    if (c > 0) { nx = -nx; ny = -ny; nz = -nz; }
+    const d = nx * lx + ny * ly + nz * lz;
+    faceK[k] = 0.35 + 0.65 * (d > 0 ? d : 0);
+    const ac = Math.abs(c);
+    faceTan[k] = ac > 0.05 ? Math.sqrt(1 - ac * ac) / ac : 20;
+  }
+  const data = new Uint8ClampedArray(w * h * 4);
+  const px32 = new Uint32Array(data.buffer);
+  const pack = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
+  const bg32 = pack(o.background[0], o.background[1], o.background[2]);
+  const pal = o.palette, np = pal.length;
+  const [cr, cg, cb] = o.color;
+  px32.fill(bg32);
+  const [rx0, ry0, rx1, ry1] = s.rect ?? __coveredRect(faceId, w, h);
+  if (rx1 < rx0) return { width: w, height: h, data };
+  if (!pixelN && !pixelLabel) {
+    // flat shading: one packed colour per face
+    const faceC = new Uint32Array(nf);
+    for (let k = 0; k < nf; k++) {
+      const lab = faceLabel ? faceLabel[k] : NO_LABEL;
+      const c = lab === NO_LABEL ? o.color : pal[lab % np];
+      faceC[k] = pack(c[0] * faceK[k], c[1] * faceK[k], c[2] * faceK[k]);
+    }
+    for (let y = ry0; y <= ry1; y++)
+      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+        const id = faceId[i];
+        if (id >= 0) px32[i] = faceC[id];
+      }
+  } else {
+    for (let y = ry0; y <= ry1; y++)
+      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+        const id = faceId[i];
+        if (id < 0) continue;
+        let k: number;
+        if (pixelN) {
+          let nx = pixelN[3 * i], ny = pixelN[3 * i + 1], nz = pixelN[3 * i + 2];
+          if (nx * f[0] + ny * f[1] + nz * f[2] > 0) { nx = -nx; ny = -ny; nz = -nz; }
+          const d = nx * lx + ny * ly + nz * lz;
+          k = 0.35 + 0.65 * (d > 0 ? d : 0);
+        } else k = faceK[id];
+        const lab = pixelLabel ? pixelLabel[i] : faceLabel ? faceLabel[id] : NO_LABEL;
+        if (lab === NO_LABEL) px32[i] = pack(cr * k, cg * k, cb * k);
+        else { const c = pal[lab % np]; px32[i] = pack(c[0] * k, c[1] * k, c[2] * k); }
+      }
+  }
+  if (!o.edges) return { width: w, height: h, data };
+  const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
+  const px = 1 / cam.scale;
+  const edge32 = pack(o.edgeColor[0], o.edgeColor[1], o.edgeColor[2]);
+  // compare each pixel with its right (step 1) and lower (step w) neighbour
+  for (let pass = 0; pass < 2; pass++) {
+    const step = pass === 0 ? 1 : w;
+    // only pairs touching the covered rectangle can differ
+    const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
+    const xe = pass === 0 ? Math.min(w - 2, rx1) : Math.min(w - 1, rx1), ye = pass === 0 ? Math.min(h - 1, ry1) : Math.min(h - 2, ry1);
+    for (let y = ys; y <= ye; y++) {
+      for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
+        const b = a + step;
+        const fa = faceId[a], fb = faceId[b];
+        if (fa === fb) continue;
+        if (fa < 0) { px32[b] = edge32; continue; }
+        if (fb < 0) { px32[a] = edge32; continue; }
+        const da = depth[a], db = depth[b];
+        const dz = da > db ? da - db : db - da;
+        const ta = faceTan[fa], tb = faceTan[fb];
+        if (dz > 1.5 * px && dz > (2 + 1.5 * (ta > tb ? ta : tb)) * px) { px32[da < db ? a : b] = edge32; continue; }
+        const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
+        if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
+      }
+    }
+  }
+  return { width: w, height: h, data };
+};
+
+/** @internal Clamp and round to 0..255. */
+const __clamp = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));

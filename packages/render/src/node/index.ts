@@ -1,0 +1,3 @@
+export * from "./write-png.js";
+export * from "./render-model.js";
+export * from "./render-batch.js";

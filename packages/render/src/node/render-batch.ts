@@ -1,0 +1,115 @@
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { InvalidArgumentError } from "@sdfkit/sdf-core";
+import type { RenderOptions, View } from "../api.js";
+import { viewBasis } from "../camera.js";
+import { renderModelToFiles, type RenderModelJob, type RenderModelResult } from "./render-model.js";
+
+/** Options of {@link renderBatch}. */
+export interface RenderBatchOptions {
+  /** Output folder. */
+  outDir: string;
+  /** @defaultValue ["front", "top", "right"] */
+  views: View[];
+  /** @defaultValue 512 */
+  size: number;
+  /** Also write a 2-column grid of the views per model. @defaultValue false */
+  grid: boolean;
+  /** Worker threads; 0 renders in this thread. @defaultValue os.availableParallelism() */
+  workers: number;
+  /** PNG zlib level. @defaultValue 6 */
+  pngLevel: number;
+  /** Shading, edges, colours… passed to `renderMesh`. */
+  render: Partial<RenderOptions>;
+  /** Called after every model, finished or failed. */
+  onProgress?: (e: { done: number; total: number; input: string; ok: boolean }) => void;
+}
+
+export const DEFAULT_RENDER_BATCH: Omit<RenderBatchOptions, "outDir"> = {
+  views: ["front", "top", "right"],
+  size: 512,
+  grid: false,
+  workers: availableParallelism(),
+  pngLevel: 6,
+  render: {},
+};
+
+/** The outcome of a batch: per-model results and a per-model error list (a bad mesh fails alone). */
+export interface RenderBatchReport {
+  results: RenderModelResult[];
+  errors: { input: string; error: string }[];
+  ms: number;
+  modelsPerSecond: number;
+}
+
+const __workerUrl = () => {
+  const here = import.meta.url;
+  const ext = here.endsWith(".ts") ? ".ts" : here.endsWith(".cjs") ? ".cjs" : ".js";
+  return new URL(`./render-worker${ext}`, here);
+};
+
+/**
+ * Render many mesh files to PNG views over a pool of worker threads (both cores by default), with
+ * progress events; a file that fails to read or render is listed in `errors` and the batch goes on.
+ */
+export const renderBatch = async (inputs: string[], opts: Partial<RenderBatchOptions> & { outDir: string }): Promise<RenderBatchReport> => {
+  const o = { ...DEFAULT_RENDER_BATCH, ...opts };
+  if (!Array.isArray(inputs) || inputs.some((s) => typeof s !== "string")) throw new InvalidArgumentError("renderBatch", "inputs", "an array of file paths", inputs);
+  if (typeof o.outDir !== "string" || !o.outDir) throw new InvalidArgumentError("renderBatch", "outDir", "a folder path", o.outDir);
+  if (!Number.isInteger(o.workers) || o.workers < 0) throw new InvalidArgumentError("renderBatch", "workers", "an integer >= 0", o.workers);
+  o.views.forEach((v) => viewBasis(v)); // validate before any work
+  const t0 = performance.now();
+  const report: RenderBatchReport = { results: [], errors: [], ms: 0, modelsPerSecond: 0 };
+  const jobs: RenderModelJob[] = inputs.map((input) => ({ input, outDir: o.outDir, views: o.views, size: o.size, grid: o.grid, pngLevel: o.pngLevel, render: o.render }));
+  let done = 0;
+  const finish = (input: string, r: { ok: true; result: RenderModelResult } | { ok: false; error: string }) => {
+    if (r.ok) report.results.push(r.result);
+    else report.errors.push({ input, error: r.error });
+    done++;
+    o.onProgress?.({ done, total: jobs.length, input, ok: r.ok });
+  };
+  const nWorkers = Math.min(o.workers, jobs.length);
+  if (nWorkers === 0) {
+    for (const job of jobs) {
+      try {
+        finish(job.input, { ok: true, result: await renderModelToFiles(job) });
+      } catch (e) {
+        finish(job.input, { ok: false, error: (e as Error)?.message ?? String(e) });
+      }
+    }
+  } else {
+    let next = 0;
+    const url = __workerUrl();
+    await Promise.all(
+      Array.from({ length: nWorkers }, () =>
+        new Promise<void>((resolve, reject) => {
+          // under tsx (sources) the worker registers tsx itself; built packages load the .js/.cjs worker
+          const worker = url.pathname.endsWith(".ts")
+            ? new Worker(`import("tsx/esm/api").then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
+            : new Worker(url);
+          let current = -1;
+          const feed = () => {
+            if (next >= jobs.length) {
+              void worker.terminate().then(() => resolve());
+              return;
+            }
+            current = next++;
+            worker.postMessage({ id: current, job: jobs[current] });
+          };
+          worker.on("message", (m: { id: number; ok: boolean; result?: RenderModelResult; error?: string }) => {
+            finish(jobs[m.id].input, m.ok ? { ok: true, result: m.result! } : { ok: false, error: m.error! });
+            feed();
+          });
+          worker.on("error", (e) => {
+            if (current >= 0) finish(jobs[current].input, { ok: false, error: `worker crashed: ${e.message}` });
+            reject(e);
+          });
+          feed();
+        }),
+      ),
+    );
+  }
+  report.ms = performance.now() - t0;
+  report.modelsPerSecond = (report.results.length / report.ms) * 1000;
+  return report;
+};

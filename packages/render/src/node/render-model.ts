@@ -1,0 +1,60 @@
+import { basename, extname, join } from "node:path";
+import { readMesh } from "@sdfkit/sdf-core/node";
+import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
+import { renderMesh } from "../render-mesh.js";
+import { boundingSphere } from "../camera.js";
+import { tileImages } from "../tile-images.js";
+import { writeFileAtomicSync } from "@sdfkit/sdf-core/node";
+import { encodePngNode } from "./write-png.js";
+
+/** One model's job in a batch. */
+export interface RenderModelJob {
+  /** Mesh file (any format `readMesh` reads). */
+  input: string;
+  /** Output folder; files are `<stem>_<view>.png` (and `<stem>_grid.png` with `grid`). */
+  outDir: string;
+  views: View[];
+  size: number;
+  /** Also write the views tiled 2 per row into one image (OpenECAD's 2×2 with iso, x, y, z). @defaultValue false */
+  grid?: boolean;
+  /** PNG zlib level. @defaultValue 6 */
+  pngLevel?: number;
+  render?: Partial<RenderOptions>;
+}
+
+/** What one model produced. */
+export interface RenderModelResult {
+  input: string;
+  files: string[];
+  triangles: number;
+  ms: number;
+}
+
+const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
+
+/** Read one mesh, render its views with one shared camera frame, write the PNGs (synchronously: a batch worker has nothing else to do meanwhile). */
+export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderModelResult> => {
+  const t0 = performance.now();
+  const mesh = await readMesh(job.input);
+  const frame = job.render?.frame ?? boundingSphere(mesh);
+  const stem = basename(job.input, extname(job.input));
+  const files: string[] = [];
+  // grey colours without labels give a grey image: tell the encoder instead of letting it scan
+  const r = { ...DEFAULT_RENDER, ...job.render };
+  const isGrey = (c: number[]) => c[0] === c[1] && c[1] === c[2];
+  const color = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor) ? "gray" : "auto";
+  const images = [];
+  for (let i = 0; i < job.views.length; i++) {
+    const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame });
+    const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
+    writeFileAtomicSync(file, encodePngNode(img, { level: job.pngLevel ?? 6, color }));
+    files.push(file);
+    if (job.grid) images.push(img);
+  }
+  if (job.grid) {
+    const file = join(job.outDir, `${stem}_grid.png`);
+    writeFileAtomicSync(file, encodePngNode(tileImages(images, 2), { level: job.pngLevel ?? 6 }));
+    files.push(file);
+  }
+  return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };
+};

@@ -1,0 +1,286 @@
+/**
+ * @internal Flat typed-array BVH over triangles with per-node dipole data for the fast winding
+ * number (Barill et al. 2018). Nodes: bounds (6 floats), `left` child (right = left + 1) or, for a
+ * leaf, `start`/`count` into the triangle order; dipole: area-weighted normal sum (3), area-weighted
+ * centroid (3), radius (1).
+ */
+export interface FlatBvh {
+  tri: Float64Array; // per triangle (in leaf order): a, b, c  (9 doubles)
+  order: Uint32Array; // leaf-order index -> original triangle id
+  bounds: Float64Array; // 6 per node
+  left: Int32Array; // child index or -1 for leaf
+  start: Uint32Array;
+  count: Uint32Array;
+  dipole: Float64Array; // 7 per node: nx ny nz cx cy cz r
+  nodeCount: number;
+}
+
+const LEAF = 8;
+
+export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Uint8Array): FlatBvh => {
+  const tCount = indices.length / 3;
+  const ids: number[] = [];
+  for (let t = 0; t < tCount; t++) if (keep[t]) ids.push(t);
+  const n = ids.length;
+  const order = Uint32Array.from(ids);
+  const cen = new Float64Array(tCount * 3);
+  for (let t = 0; t < tCount; t++) {
+    for (let k = 0; k < 3; k++) {
+      cen[t * 3 + k] = (positions[indices[t * 3] * 3 + k] + positions[indices[t * 3 + 1] * 3 + k] + positions[indices[t * 3 + 2] * 3 + k]) / 3;
+    }
+  }
+  const maxNodes = Math.max(1, 2 * Math.ceil(n / 1) );
+  const bounds = new Float64Array(maxNodes * 6);
+  const left = new Int32Array(maxNodes).fill(-1);
+  const start = new Uint32Array(maxNodes);
+  const count = new Uint32Array(maxNodes);
+  let nodeCount = 1;
+  const stack: number[] = [0];
+  start[0] = 0;
+  count[0] = n;
+  const tmp = new Float64Array(0);
+  void tmp;
+  while (stack.length) {
+    const nd = stack.pop()!;
+    const s = start[nd], c = count[nd];
+    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+    let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
+    for (let i = s; i < s + c; i++) {
+      const t = order[i];
+      for (let v = 0; v < 3; v++) {
+        const p = indices[t * 3 + v] * 3;
+        const x = positions[p], y = positions[p + 1], z = positions[p + 2];
+        if (x < x0) x0 = x; if (x > x1) x1 = x;
+        if (y < y0) y0 = y; if (y > y1) y1 = y;
+        if (z < z0) z0 = z; if (z > z1) z1 = z;
+      }
+      const x = cen[t * 3], y = cen[t * 3 + 1], z = cen[t * 3 + 2];
+      if (x < cx0) cx0 = x; if (x > cx1) cx1 = x;
+      if (y < cy0) cy0 = y; if (y > cy1) cy1 = y;
+      if (z < cz0) cz0 = z; if (z > cz1) cz1 = z;
+    }
+    bounds.set([x0, y0, z0, x1, y1, z1], nd * 6);
+    if (c <= LEAF) continue;
+    const ex = cx1 - cx0, ey = cy1 - cy0, ez = cz1 - cz0;
+    const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
+    const ext = axis === 0 ? ex : axis === 1 ? ey : ez;
+    if (ext <= 0) continue;
+    const mid = (axis === 0 ? cx0 : axis === 1 ? cy0 : cz0) + ext / 2;
+    let i = s, j = s + c - 1;
+    while (i <= j) {
+      if (cen[order[i] * 3 + axis] < mid) i++;
+      else { const t = order[i]; order[i] = order[j]; order[j] = t; j--; }
+    }
+    let m = i - s;
+    if (m === 0 || m === c) {
+      const sub = Array.from(order.subarray(s, s + c)).sort((a, b) => cen[a * 3 + axis] - cen[b * 3 + axis]);
+      order.set(sub, s);
+      m = c >> 1;
+    }
+    const l = nodeCount;
+    nodeCount += 2;
+    left[nd] = l;
+    start[l] = s; count[l] = m;
+    start[l + 1] = s + m; count[l + 1] = c - m;
+    stack.push(l, l + 1);
+  }
+  const tri = new Float64Array(n * 9);
+  for (let i = 0; i < n; i++) {
+    const t = order[i];
+    for (let v = 0; v < 3; v++) {
+      const p = indices[t * 3 + v] * 3;
+      tri[i * 9 + v * 3] = positions[p];
+      tri[i * 9 + v * 3 + 1] = positions[p + 1];
+      tri[i * 9 + v * 3 + 2] = positions[p + 2];
+    }
+  }
+  // dipole data, bottom-up (children always have larger indices than parents)
+  const dipole = new Float64Array(nodeCount * 7);
+  for (let nd = nodeCount - 1; nd >= 0; nd--) {
+    let nx = 0, ny = 0, nz = 0, ax = 0, ay = 0, az = 0, aw = 0;
+    const s = start[nd], c = count[nd];
+    for (let i = s; i < s + c; i++) {
+      const o = i * 9;
+      const ux = tri[o + 3] - tri[o], uy = tri[o + 4] - tri[o + 1], uz = tri[o + 5] - tri[o + 2];
+      const vx = tri[o + 6] - tri[o], vy = tri[o + 7] - tri[o + 1], vz = tri[o + 8] - tri[o + 2];
+      const qx = (uy * vz - uz * vy) / 2, qy = (uz * vx - ux * vz) / 2, qz = (ux * vy - uy * vx) / 2;
+      const a = Math.hypot(qx, qy, qz);
+      nx += qx; ny += qy; nz += qz;
+      ax += a * (tri[o] + tri[o + 3] + tri[o + 6]) / 3;
+      ay += a * (tri[o + 1] + tri[o + 4] + tri[o + 7]) / 3;
+      az += a * (tri[o + 2] + tri[o + 5] + tri[o + 8]) / 3;
+      aw += a;
+    }
+    const b = nd * 6;
+    const cx = aw > 0 ? ax / aw : (bounds[b] + bounds[b + 3]) / 2;
+    const cy = aw > 0 ? ay / aw : (bounds[b + 1] + bounds[b + 4]) / 2;
+    const cz = aw > 0 ? az / aw : (bounds[b + 2] + bounds[b + 5]) / 2;
+    // radius: farthest box corner from the centroid
+    const r = Math.hypot(Math.max(cx - bounds[b], bounds[b + 3] - cx), Math.max(cy - bounds[b + 1], bounds[b + 4] - cy), Math.max(cz - bounds[b + 2], bounds[b + 5] - cz));
+    dipole.set([nx, ny, nz, cx, cy, cz, r], nd * 7);
+  }
+  return { tri, order, bounds: bounds.slice(0, nodeCount * 6), left: left.slice(0, nodeCount), start: start.slice(0, nodeCount), count: count.slice(0, nodeCount), dipole, nodeCount };
+};
+
+/** Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection 5.1.5). */
+export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: number, pz: number): number => {
+  const ax = t[o], ay = t[o + 1], az = t[o + 2];
+  const abx = t[o + 3] - ax, aby = t[o + 4] - ay, abz = t[o + 5] - az;
+  const acx = t[o + 6] - ax, acy = t[o + 7] - ay, acz = t[o + 8] - az;
+  const apx = px - ax, apy = py - ay, apz = pz - az;
+  const d1 = abx * apx + aby * apy + abz * apz, d2 = acx * apx + acy * apy + acz * apz;
+  let qx: number, qy: number, qz: number;
+  if (d1 <= 0 && d2 <= 0) { qx = ax; qy = ay; qz = az; }
+  else {
+    const bpx = px - t[o + 3], bpy = py - t[o + 4], bpz = pz - t[o + 5];
+    const d3 = abx * bpx + aby * bpy + abz * bpz, d4 = acx * bpx + acy * bpy + acz * bpz;
+    if (d3 >= 0 && d4 <= d3) { qx = t[o + 3]; qy = t[o + 4]; qz = t[o + 5]; }
+    else {
+      const vc = d1 * d4 - d3 * d2;
+      if (vc <= 0 && d1 >= 0 && d3 <= 0) { const v = d1 / (d1 - d3); qx = ax + v * abx; qy = ay + v * aby; qz = az + v * abz; }
+      else {
+        const cpx = px - t[o + 6], cpy = py - t[o + 7], cpz = pz - t[o + 8];
+        const d5 = abx * cpx + aby * cpy + abz * cpz, d6 = acx * cpx + acy * cpy + acz * cpz;
+        if (d6 >= 0 && d5 <= d6) { qx = t[o + 6]; qy = t[o + 7]; qz = t[o + 8]; }
+        else {
+          const vb = d5 * d2 - d1 * d6;
+          if (vb <= 0 && d2 >= 0 && d6 <= 0) { const w = d2 / (d2 - d6); qx = ax + w * acx; qy = ay + w * acy; qz = az + w * acz; }
+          else {
+            const va = d3 * d6 - d5 * d4;
+            if (va <= 0 && d4 - d3 >= 0 && d5 - d6 >= 0) {
+              const w = (d4 - d3) / (d4 - d3 + (d5 - d6));
+              qx = t[o + 3] + w * (t[o + 6] - t[o + 3]); qy = t[o + 4] + w * (t[o + 7] - t[o + 4]); qz = t[o + 5] + w * (t[o + 8] - t[o + 5]);
+            } else {
+              const den = 1 / (va + vb + vc), v = vb * den, w = vc * den;
+              qx = ax + abx * v + acx * w; qy = ay + aby * v + acy * w; qz = az + abz * v + acz * w;
+            }
+          }
+        }
+      }
+    }
+  }
+  _closest[0] = qx; _closest[1] = qy; _closest[2] = qz;
+  const dx = px - qx, dy = py - qy, dz = pz - qz;
+  return dx * dx + dy * dy + dz * dz;
+};
+
+/** The closest point found by the last {@link pointTriangleDist2} call (scratch, overwritten by the next). */
+export const _closest = new Float64Array(3);
+
+const boxDist2 = (b: Float64Array, o: number, x: number, y: number, z: number): number => {
+  const dx = x < b[o] ? b[o] - x : x > b[o + 3] ? x - b[o + 3] : 0;
+  const dy = y < b[o + 1] ? b[o + 1] - y : y > b[o + 4] ? y - b[o + 4] : 0;
+  const dz = z < b[o + 2] ? b[o + 2] - z : z > b[o + 5] ? z - b[o + 5] : 0;
+  return dx * dx + dy * dy + dz * dz;
+};
+
+const stackBuf = new Int32Array(256);
+
+/** Exact squared distance to the closest triangle; `hit[0]` receives its leaf-order index. */
+export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit: Int32Array): number => {
+  const { bounds, left, start, count, tri } = bvh;
+  let best = Infinity, bestI = -1, sp = 0;
+  stackBuf[sp++] = 0;
+  while (sp > 0) {
+    const nd = stackBuf[--sp];
+    if (boxDist2(bounds, nd * 6, x, y, z) >= best) continue;
+    const l = left[nd];
+    if (l < 0) {
+      const s = start[nd], e = s + count[nd];
+      for (let i = s; i < e; i++) {
+        const d = pointTriangleDist2(tri, i * 9, x, y, z);
+        if (d < best) { best = d; bestI = i; }
+      }
+    } else {
+      const dl = boxDist2(bounds, l * 6, x, y, z), dr = boxDist2(bounds, (l + 1) * 6, x, y, z);
+      if (dl < dr) { if (dr < best) stackBuf[sp++] = l + 1; if (dl < best) stackBuf[sp++] = l; }
+      else { if (dl < best) stackBuf[sp++] = l; if (dr < best) stackBuf[sp++] = l + 1; }
+    }
+  }
+  hit[0] = bestI;
+  return best;
+};
+
+/** Signed solid angle of triangle o seen from p (Van Oosterom & Strackee), in steradians. */
+export const solidAngle = (t: Float64Array, o: number, px: number, py: number, pz: number): number => {
+  const ax = t[o] - px, ay = t[o + 1] - py, az = t[o + 2] - pz;
+  const bx = t[o + 3] - px, by = t[o + 4] - py, bz = t[o + 5] - pz;
+  const cx = t[o + 6] - px, cy = t[o + 7] - py, cz = t[o + 8] - pz;
+  const la = Math.hypot(ax, ay, az), lb = Math.hypot(bx, by, bz), lc = Math.hypot(cx, cy, cz);
+  const det = ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
+  const den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb;
+  return 2 * Math.atan2(det, den);
+};
+
+/**
+ * Generalised winding number at p. `beta` = 0 gives the exact sum over all triangles; otherwise a
+ * node whose dipole centre is farther than `beta * radius` is replaced by its first-order (dipole)
+ * term `(c - p) · N / (4π |c - p|³)` (Barill et al. 2018), exact near the surface.
+ */
+export const windingNumber = (bvh: FlatBvh, x: number, y: number, z: number, beta: number): number => {
+  const { left, start, count, tri, dipole } = bvh;
+  let w = 0, sp = 0;
+  stackBuf[sp++] = 0;
+  const b2 = beta * beta;
+  while (sp > 0) {
+    const nd = stackBuf[--sp];
+    const o = nd * 7;
+    if (beta > 0) {
+      const dx = dipole[o + 3] - x, dy = dipole[o + 4] - y, dz = dipole[o + 5] - z;
+      const d2 = dx * dx + dy * dy + dz * dz;
+      const r = dipole[o + 6];
+      if (d2 > b2 * r * r) {
+        w += (dx * dipole[o] + dy * dipole[o + 1] + dz * dipole[o + 2]) / (4 * Math.PI * d2 * Math.sqrt(d2));
+        continue;
+      }
+    }
+    const l = left[nd];
+    if (l < 0) {
+      const s = start[nd], e = s + count[nd];
+      for (let i = s; i < e; i++) w += solidAngle(tri, i * 9, x, y, z) / (4 * Math.PI);
+    } else { stackBuf[sp++] = l; stackBuf[sp++] = l + 1; }
+  }
+  return w;
+};
+
+const rayBox = (b: Float64Array, o: number, x: number, y: number, z: number, ix: number, iy: number, iz: number): boolean => {
+  let t0 = (b[o] - x) * ix, t1 = (b[o + 3] - x) * ix;
+  let tmin = Math.min(t0, t1), tmax = Math.max(t0, t1);
+  t0 = (b[o + 1] - y) * iy; t1 = (b[o + 4] - y) * iy;
+  tmin = Math.max(tmin, Math.min(t0, t1)); tmax = Math.min(tmax, Math.max(t0, t1));
+  t0 = (b[o + 2] - z) * iz; t1 = (b[o + 5] - z) * iz;
+  tmin = Math.max(tmin, Math.min(t0, t1)); tmax = Math.min(tmax, Math.max(t0, t1));
+  return tmax >= Math.max(tmin, 0);
+};
+
+/** Number of triangles hit by the ray p + t d, t > 0 (Möller–Trumbore). */
+export const rayCrossings = (bvh: FlatBvh, x: number, y: number, z: number, dx: number, dy: number, dz: number): number => {
+  const { bounds, left, start, count, tri } = bvh;
+  const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
+  let hits = 0, sp = 0;
+  stackBuf[sp++] = 0;
+  while (sp > 0) {
+    const nd = stackBuf[--sp];
+    if (!rayBox(bounds, nd * 6, x, y, z, ix, iy, iz)) continue;
+    const l = left[nd];
+    if (l >= 0) { stackBuf[sp++] = l; stackBuf[sp++] = l + 1; continue; }
+    const s = start[nd], e = s + count[nd];
+    for (let i = s; i < e; i++) {
+      const o = i * 9;
+      const e1x = tri[o + 3] - tri[o], e1y = tri[o + 4] - tri[o + 1], e1z = tri[o + 5] - tri[o + 2];
+      const e2x = tri[o + 6] - tri[o], e2y = tri[o + 7] - tri[o + 1], e2z = tri[o + 8] - tri[o + 2];
+      const px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
+      const det = e1x * px + e1y * py + e1z * pz;
+      if (det === 0) continue;
+      const inv = 1 / det;
+      const tx = x - tri[o], ty = y - tri[o + 1], tz = z - tri[o + 2];
+      const u = (tx * px + ty * py + tz * pz) * inv;
+      if (u < 0 || u > 1) continue;
+      const qx = ty * e1z - tz * e1y, qy = tz * e1x - tx * e1z, qz = tx * e1y - ty * e1x;
+      const v = (dx * qx + dy * qy + dz * qz) * inv;
+      if (v < 0 || u + v > 1) continue;
+      if ((e2x * qx + e2y * qy + e2z * qz) * inv > 0) hits++;
+    }
+  }
+  return hits;
+};

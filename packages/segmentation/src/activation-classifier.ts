@@ -1,0 +1,186 @@
+import { createRng, InvalidArgumentError, SdfkitError } from "@sdfkit/sdf-core";
+import { DEFAULT_CLASSIFIER, type ClassifierOptions } from "./api.js";
+
+/** Serialised {@link ActivationClassifier} (plain JSON). */
+export interface ActivationClassifierJson {
+  kind: "centroid" | "softmax";
+  dim: number;
+  classes: number;
+  mean: number[];
+  scale: number[];
+  /** centroid: classes × dim centroids; softmax: dim × classes weights. */
+  weights: number[];
+  /** softmax: per-class bias (empty for centroid). */
+  bias: number[];
+}
+
+/**
+ * Per-point part classifier over activation features: nearest centroid, or a linear softmax head
+ * trained with mini-batch gradient descent on standardised features (seeded, plain typed arrays).
+ */
+export class ActivationClassifier {
+  readonly kind: "centroid" | "softmax";
+  readonly dim: number;
+  readonly classes: number;
+  private readonly mean: Float32Array;
+  private readonly scale: Float32Array;
+  private readonly weights: Float32Array;
+  private readonly bias: Float32Array;
+
+  private constructor(j: { kind: "centroid" | "softmax"; dim: number; classes: number; mean: Float32Array; scale: Float32Array; weights: Float32Array; bias: Float32Array }) {
+    this.kind = j.kind;
+    this.dim = j.dim;
+    this.classes = j.classes;
+    this.mean = j.mean;
+    this.scale = j.scale;
+    this.weights = j.weights;
+    this.bias = j.bias;
+  }
+
+  /** Fit on `x` (n × dim, flat) with integer labels 0..classes-1. */
+  static fit(x: Float32Array, dim: number, labels: ArrayLike<number>, opts: Partial<ClassifierOptions> = {}): ActivationClassifier {
+    const o = { ...DEFAULT_CLASSIFIER, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
+    if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError("ActivationClassifier.fit", "dim", "an integer >= 1", dim);
+    if (!(x instanceof Float32Array) || x.length === 0 || x.length % dim !== 0)
+      throw new InvalidArgumentError("ActivationClassifier.fit", "x", `a non-empty Float32Array with length divisible by ${dim}`, x);
+    const n = x.length / dim;
+    if (labels.length !== n) throw new InvalidArgumentError("ActivationClassifier.fit", "labels", `${n} labels`, labels.length);
+    let classes = 0;
+    for (let i = 0; i < n; i++) {
+      const l = labels[i];
+      if (!Number.isInteger(l) || l < 0) throw new InvalidArgumentError("ActivationClassifier.fit", "labels", "integers >= 0", `${l} at index ${i}`);
+      if (l + 1 > classes) classes = l + 1;
+    }
+    if (o.kind !== "centroid" && o.kind !== "softmax") throw new InvalidArgumentError("ActivationClassifier.fit", "kind", '"centroid" or "softmax"', o.kind);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new InvalidArgumentError("ActivationClassifier.fit", "x", "finite values", `${x[i]} at index ${i}`);
+    // standardisation
+    const mean = new Float32Array(dim), scale = new Float32Array(dim);
+    const m = new Float64Array(dim), v = new Float64Array(dim);
+    for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) m[d] += x[i * dim + d];
+    for (let d = 0; d < dim; d++) m[d] /= n;
+    for (let i = 0; i < n; i++)
+      for (let d = 0; d < dim; d++) {
+        const t = x[i * dim + d] - m[d];
+        v[d] += t * t;
+      }
+    for (let d = 0; d < dim; d++) {
+      mean[d] = m[d];
+      const sd = Math.sqrt(v[d] / n);
+      scale[d] = sd > 1e-12 ? sd : 1;
+    }
+    const z = new Float32Array(x.length);
+    for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) z[i * dim + d] = (x[i * dim + d] - mean[d]) / scale[d];
+
+    if (o.kind === "centroid") {
+      const c = new Float64Array(classes * dim), cnt = new Float64Array(classes);
+      for (let i = 0; i < n; i++) {
+        cnt[labels[i]]++;
+        for (let d = 0; d < dim; d++) c[labels[i] * dim + d] += z[i * dim + d];
+      }
+      const w = new Float32Array(classes * dim);
+      // empty classes get +Infinity distance through NaN-free huge centroids
+      for (let k = 0; k < classes; k++) for (let d = 0; d < dim; d++) w[k * dim + d] = cnt[k] > 0 ? c[k * dim + d] / cnt[k] : 1e30;
+      return new ActivationClassifier({ kind: "centroid", dim, classes, mean, scale, weights: w, bias: new Float32Array(0) });
+    }
+
+    if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new InvalidArgumentError("ActivationClassifier.fit", "epochs", "an integer >= 1", o.epochs);
+    if (!(o.learningRate > 0)) throw new InvalidArgumentError("ActivationClassifier.fit", "learningRate", "a number > 0", o.learningRate);
+    if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new InvalidArgumentError("ActivationClassifier.fit", "batchSize", "an integer >= 1", o.batchSize);
+    const W = new Float32Array(dim * classes), b = new Float32Array(classes);
+    for (let i = 0; i < W.length; i++) W[i] = 0.01 * o.rng.normal();
+    const gW = new Float64Array(dim * classes), gb = new Float64Array(classes);
+    const p = new Float64Array(classes);
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let ep = 0; ep < o.epochs; ep++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = o.rng.int(i + 1);
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      for (let s = 0; s < n; s += o.batchSize) {
+        const e = Math.min(n, s + o.batchSize);
+        gW.fill(0);
+        gb.fill(0);
+        for (let q = s; q < e; q++) {
+          const i = order[q], zi = i * dim;
+          let mx = -Infinity;
+          for (let k = 0; k < classes; k++) {
+            let a = b[k];
+            for (let d = 0; d < dim; d++) a += z[zi + d] * W[d * classes + k];
+            p[k] = a;
+            if (a > mx) mx = a;
+          }
+          let sum = 0;
+          for (let k = 0; k < classes; k++) sum += p[k] = Math.exp(p[k] - mx);
+          for (let k = 0; k < classes; k++) {
+            const g = p[k] / sum - (k === labels[i] ? 1 : 0);
+            gb[k] += g;
+            for (let d = 0; d < dim; d++) gW[d * classes + k] += g * z[zi + d];
+          }
+        }
+        const lr = o.learningRate / (e - s);
+        for (let q = 0; q < W.length; q++) W[q] -= lr * gW[q] + o.learningRate * o.weightDecay * W[q];
+        for (let k = 0; k < classes; k++) b[k] -= lr * gb[k];
+      }
+    }
+    for (let q = 0; q < W.length; q++) if (!Number.isFinite(W[q])) throw new SdfkitError("ActivationClassifier.fit: softmax training diverged (lower learningRate)", "TRAINING_DIVERGED");
+    return new ActivationClassifier({ kind: "softmax", dim, classes, mean, scale, weights: W, bias: b });
+  }
+
+  /** Predicted class per point of `x` (n × dim, flat). */
+  predict(x: Float32Array, out?: Uint32Array): Uint32Array {
+    const dim = this.dim, C = this.classes;
+    if (!(x instanceof Float32Array) || x.length % dim !== 0) throw new InvalidArgumentError("ActivationClassifier.predict", "x", `a Float32Array with length divisible by ${dim}`, x);
+    const n = x.length / dim;
+    const res = out ?? new Uint32Array(n);
+    if (res.length !== n) throw new InvalidArgumentError("ActivationClassifier.predict", "out", `a Uint32Array of length ${n}`, res.length);
+    const z = new Float64Array(dim);
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < dim; d++) z[d] = (x[i * dim + d] - this.mean[d]) / this.scale[d];
+      let best = 0, bestV = Infinity;
+      for (let k = 0; k < C; k++) {
+        let v = 0;
+        if (this.kind === "centroid") {
+          for (let d = 0; d < dim; d++) {
+            const t = z[d] - this.weights[k * dim + d];
+            v += t * t;
+          }
+        } else {
+          v = -this.bias[k];
+          for (let d = 0; d < dim; d++) v -= z[d] * this.weights[d * C + k];
+        }
+        if (v < bestV) [best, bestV] = [k, v];
+      }
+      res[i] = best;
+    }
+    return res;
+  }
+
+  /** Plain-JSON form, restorable with {@link ActivationClassifier.fromJSON}. */
+  toJSON(): ActivationClassifierJson {
+    return { kind: this.kind, dim: this.dim, classes: this.classes, mean: [...this.mean], scale: [...this.scale], weights: [...this.weights], bias: [...this.bias] };
+  }
+
+  /** Restore a classifier from {@link ActivationClassifier.toJSON} output. */
+  static fromJSON(j: ActivationClassifierJson): ActivationClassifier {
+    const bad = (what: string, got: unknown) => new InvalidArgumentError("ActivationClassifier.fromJSON", what, "a value as written by toJSON", got);
+    if (!j || (j.kind !== "centroid" && j.kind !== "softmax")) throw bad("kind", j?.kind);
+    if (!Number.isInteger(j.dim) || j.dim < 1) throw bad("dim", j.dim);
+    if (!Number.isInteger(j.classes) || j.classes < 1) throw bad("classes", j.classes);
+    if (!Array.isArray(j.mean) || j.mean.length !== j.dim) throw bad("mean", j.mean);
+    if (!Array.isArray(j.scale) || j.scale.length !== j.dim) throw bad("scale", j.scale);
+    if (!Array.isArray(j.weights) || j.weights.length !== j.dim * j.classes) throw bad("weights", j.weights);
+    if (!Array.isArray(j.bias) || j.bias.length !== (j.kind === "softmax" ? j.classes : 0)) throw bad("bias", j.bias);
+    return new ActivationClassifier({ kind: j.kind, dim: j.dim, classes: j.classes, mean: Float32Array.from(j.mean), scale: Float32Array.from(j.scale), weights: Float32Array.from(j.weights), bias: Float32Array.from(j.bias) });
+  }
+}
+
+/** Fraction of equal entries of two label arrays of the same length. */
+export const accuracy = (truth: ArrayLike<number>, pred: ArrayLike<number>): number => {
+  if (truth.length !== pred.length || truth.length === 0) throw new InvalidArgumentError("accuracy", "pred", `a non-empty labeling of length ${truth.length}`, pred.length);
+  let hit = 0;
+  for (let i = 0; i < truth.length; i++) if (truth[i] === pred[i]) hit++;
+  return hit / truth.length;
+};

@@ -1,0 +1,93 @@
+import type { Rng } from "@sdfkit/sdf-core";
+import { createRng } from "@sdfkit/sdf-core";
+
+/** Options of {@link kmeans}. */
+export interface KMeansOptions {
+  /** Seeded random source for initialisation. @defaultValue a fresh createRng(0) per call */
+  rng: Rng;
+  /** Independent runs; the one with the lowest inertia wins. @defaultValue 4 */
+  restarts: number;
+  /** Lloyd iterations per run. @defaultValue 100 */
+  maxIter: number;
+  /** Initialisation. @defaultValue "kmeans++" */
+  init: "kmeans++" | "random";
+  /** Stop when the total squared centroid shift falls to or below `tol` × mean per-dimension variance (sklearn's rule). @defaultValue 1e-4 */
+  tol: number;
+  /** Initial centroids (k × dim), used for the first run instead of `init`. @defaultValue undefined */
+  initialCentroids?: Float32Array;
+}
+
+/** Default {@link KMeansOptions}. */
+export const DEFAULT_KMEANS: KMeansOptions = { rng: createRng(0), restarts: 4, maxIter: 100, init: "kmeans++", tol: 1e-4 };
+
+/** Result of {@link kmeans}. */
+export interface KMeansResult {
+  /** Cluster id per point. */
+  labels: Uint32Array;
+  /** Centroids, k × dim row-major. */
+  centroids: Float32Array;
+  /** Sum of squared distances of points to their centroid (best run). */
+  inertia: number;
+  /** Lloyd iterations of the best run. */
+  iterations: number;
+}
+
+/** Options of {@link segmentInstances}. */
+export interface SegmentInstancesOptions {
+  /** Number of semantic types for k-means (the issue's rule: min(expected parts, 5)). @defaultValue 5 */
+  types: number;
+  /** Seeded random source for k-means. @defaultValue createRng(0) */
+  rng: Rng;
+  /** A component is small when it has fewer than max(minComponentFraction × type size, minComponentSize) vertices. @defaultValue 0.01 */
+  minComponentFraction: number;
+  /** See `minComponentFraction`. @defaultValue 10 */
+  minComponentSize: number;
+  /** Standardise features (zero mean, unit variance per dimension) before k-means. @defaultValue true */
+  standardize: boolean;
+  /** k-means restarts. @defaultValue 4 */
+  restarts: number;
+  /** Weld coincident vertices (tolerance) before building adjacency; labels still come back per input vertex. 0 = exact duplicates only; negative = do not weld. @defaultValue 0 */
+  weldTolerance: number;
+}
+
+/** Default {@link SegmentInstancesOptions}. */
+export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
+  types: 5,
+  rng: createRng(0),
+  minComponentFraction: 0.01,
+  minComponentSize: 10,
+  standardize: true,
+  restarts: 4,
+  weldTolerance: 0,
+};
+
+/** Result of {@link segmentInstances}. */
+export interface InstanceSegmentation {
+  /** Part id per vertex, 0 .. parts-1 (parts numbered by first vertex). */
+  labels: Uint32Array;
+  /** Number of parts. */
+  parts: number;
+  /** Semantic type per vertex (k-means cluster). */
+  types: Uint32Array;
+  /** Components merged away because they were small. */
+  merged: number;
+}
+
+/** Options of {@link ActivationClassifier.fit}. */
+export interface ClassifierOptions {
+  /** "centroid" = nearest centroid in standardised space; "softmax" = linear softmax head trained by full-batch gradient descent. @defaultValue "softmax" */
+  kind: "centroid" | "softmax";
+  /** Softmax: epochs of mini-batch gradient descent. @defaultValue 200 */
+  epochs: number;
+  /** Softmax: learning rate. @defaultValue 0.5 */
+  learningRate: number;
+  /** Softmax: L2 weight decay. @defaultValue 1e-4 */
+  weightDecay: number;
+  /** Softmax: mini-batch size. @defaultValue 256 */
+  batchSize: number;
+  /** Seeded random source (weight init, batch order). @defaultValue createRng(0) */
+  rng: Rng;
+}
+
+/** Default {@link ClassifierOptions}. */
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, rng: createRng(0) };

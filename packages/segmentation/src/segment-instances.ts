@@ -1,0 +1,166 @@
+import { createRng, InvalidArgumentError, assertValidMesh, vertexAdjacency, weldVertices } from "@sdfkit/sdf-core";
+import type { Csr, Mesh } from "@sdfkit/sdf-core";
+import { DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
+import { kmeans } from "./kmeans.js";
+import { standardize } from "./standardize.js";
+
+/**
+ * Vertex adjacency of a mesh in its own vertex numbering, with vertices that coincide after
+ * welding (tolerance `tol`; negative = no welding) linked to each other. @internal
+ */
+export const weldedAdjacency = (mesh: Mesh, tol: number): Csr => {
+  const base = vertexAdjacency(mesh);
+  if (tol < 0) return base;
+  const nv = mesh.positions.length / 3;
+  const { remap } = weldVertices(mesh, { tolerance: tol });
+  const rep = new Int32Array(nv).fill(-1);
+  let extra = 0;
+  for (let i = 0; i < nv; i++) {
+    if (rep[remap[i]] < 0) rep[remap[i]] = i;
+    else extra++;
+  }
+  if (extra === 0) return base;
+  const deg = new Uint32Array(nv);
+  for (let i = 0; i < nv; i++) {
+    deg[i] += base.offsets[i + 1] - base.offsets[i];
+    const r = rep[remap[i]];
+    if (r !== i) {
+      deg[i]++;
+      deg[r]++;
+    }
+  }
+  const offsets = new Uint32Array(nv + 1);
+  for (let i = 0; i < nv; i++) offsets[i + 1] = offsets[i] + deg[i];
+  const items = new Uint32Array(offsets[nv]);
+  const fill = offsets.slice(0, nv);
+  for (let i = 0; i < nv; i++) {
+    for (let e = base.offsets[i]; e < base.offsets[i + 1]; e++) items[fill[i]++] = base.items[e];
+    const r = rep[remap[i]];
+    if (r !== i) {
+      items[fill[i]++] = r;
+      items[fill[r]++] = i;
+    }
+  }
+  return { offsets, items };
+};
+
+/**
+ * Instance segmentation of a mesh from per-vertex features (e.g. decoder activations):
+ * standardise → k-means into `types` semantic types → connected components of the vertex
+ * adjacency graph inside each type → components smaller than
+ * max(`minComponentFraction` × type size, `minComponentSize`) merged into the significant component
+ * they share most edges with (else the nearest significant component in feature space).
+ */
+export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number, opts: Partial<SegmentInstancesOptions> = {}): InstanceSegmentation => {
+  const o = { ...DEFAULT_SEGMENT_INSTANCES, rng: createRng(0), ...opts }; // a fresh default rng per call: results never depend on call history
+  assertValidMesh("segmentInstances", mesh);
+  const nv = mesh.positions.length / 3;
+  if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError("segmentInstances", "dim", "an integer >= 1", dim);
+  if (!(features instanceof Float32Array) || features.length !== nv * dim)
+    throw new InvalidArgumentError("segmentInstances", "features", `a Float32Array of length vertices*dim = ${nv * dim}`, features);
+  if (!Number.isInteger(o.types) || o.types < 1) throw new InvalidArgumentError("segmentInstances", "types", "an integer >= 1", o.types);
+  if (!(o.minComponentFraction >= 0 && o.minComponentFraction < 1)) throw new InvalidArgumentError("segmentInstances", "minComponentFraction", "a number in [0, 1)", o.minComponentFraction);
+  if (!(o.minComponentSize >= 0)) throw new InvalidArgumentError("segmentInstances", "minComponentSize", "a number >= 0", o.minComponentSize);
+
+  const f = o.standardize ? standardize(features, dim).data : features;
+  const k = Math.min(o.types, nv);
+  const types = kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels;
+  const adj = weldedAdjacency(mesh, o.weldTolerance);
+
+  // connected components within each type (BFS)
+  const comp = new Int32Array(nv).fill(-1);
+  const queue = new Uint32Array(nv);
+  const compSize: number[] = [], compType: number[] = [];
+  for (let s = 0; s < nv; s++) {
+    if (comp[s] >= 0) continue;
+    const c = compSize.length, t = types[s];
+    let head = 0, tail = 0;
+    queue[tail++] = s;
+    comp[s] = c;
+    while (head < tail) {
+      const v = queue[head++];
+      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) {
+        const w = adj.items[e];
+        if (comp[w] < 0 && types[w] === t) {
+          comp[w] = c;
+          queue[tail++] = w;
+        }
+      }
+    }
+    compSize.push(tail);
+    compType.push(t);
+  }
+  const nc = compSize.length;
+  const typeSize = new Float64Array(k);
+  for (let i = 0; i < nv; i++) typeSize[types[i]]++;
+  // owner[c] = the significant component c belongs to (itself when significant, -1 while unresolved)
+  const owner = new Int32Array(nc).fill(-1);
+  let significant = 0;
+  for (let c = 0; c < nc; c++) {
+    if (compSize[c] >= Math.max(o.minComponentFraction * typeSize[compType[c]], o.minComponentSize)) {
+      owner[c] = c;
+      significant++;
+    }
+  }
+  if (significant === 0) {
+    let big = 0;
+    for (let c = 1; c < nc; c++) if (compSize[c] > compSize[big]) big = c;
+    owner[big] = big;
+  }
+  // merge small components through the graph: repeatedly attach each unresolved component to the
+  // resolved neighbour it shares most edges with
+  let merged = 0;
+  for (;;) {
+    const votes = new Map<number, Map<number, number>>();
+    for (let v = 0; v < nv; v++) {
+      const c = comp[v];
+      if (owner[c] >= 0) continue;
+      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) {
+        const oc = owner[comp[adj.items[e]]];
+        if (oc < 0) continue;
+        let m = votes.get(c);
+        if (!m) votes.set(c, (m = new Map()));
+        m.set(oc, (m.get(oc) ?? 0) + 1);
+      }
+    }
+    if (votes.size === 0) break;
+    for (const [c, m] of votes) {
+      let bestC = -1, bestN = -1;
+      for (const [oc, cnt] of m) if (cnt > bestN || (cnt === bestN && oc < bestC)) [bestC, bestN] = [oc, cnt];
+      owner[c] = bestC;
+      merged++;
+    }
+  }
+  // components with no resolved graph neighbour: nearest significant component in feature space
+  const unresolved: number[] = [];
+  for (let c = 0; c < nc; c++) if (owner[c] < 0) unresolved.push(c);
+  if (unresolved.length > 0) {
+    const mean = new Float64Array(nc * dim);
+    for (let v = 0; v < nv; v++) for (let d = 0; d < dim; d++) mean[comp[v] * dim + d] += f[v * dim + d];
+    for (let c = 0; c < nc; c++) for (let d = 0; d < dim; d++) mean[c * dim + d] /= compSize[c];
+    for (const c of unresolved) {
+      let bestC = -1, bestD = Infinity;
+      for (let s = 0; s < nc; s++) {
+        if (owner[s] !== s) continue;
+        let dd = 0;
+        for (let d = 0; d < dim; d++) {
+          const t = mean[c * dim + d] - mean[s * dim + d];
+          dd += t * t;
+        }
+        if (dd < bestD) [bestC, bestD] = [s, dd];
+      }
+      owner[c] = bestC;
+      merged++;
+    }
+  }
+  // number the parts by first vertex
+  const partOf = new Int32Array(nc).fill(-1);
+  const labels = new Uint32Array(nv);
+  let parts = 0;
+  for (let v = 0; v < nv; v++) {
+    const s = owner[comp[v]];
+    if (partOf[s] < 0) partOf[s] = parts++;
+    labels[v] = partOf[s];
+  }
+  return { labels, parts, types, merged };
+};

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
+import { accuracy, ActivationClassifier, colorByLabels, partColor, serializeColoredObj, serializeColoredPly, splitMeshByLabels } from "@sdfkit/segmentation";
+import { blobs, gridMesh } from "./helpers.js";
+
+describe("ActivationClassifier", () => {
+  it("nearest centroid and softmax separate blobs; softmax wins on anisotropic classes", () => {
+    const { x, labels } = blobs(4, 250, 6, 6, 2);
+    for (const kind of ["centroid", "softmax"] as const) {
+      const c = ActivationClassifier.fit(x, 6, labels, { kind, rng: createRng(1), epochs: 30 });
+      expect(accuracy(labels, c.predict(x))).toBeGreaterThan(0.99);
+    }
+    // z = (a + b, b): a = ±0.3 separates the classes, b is a large shared nuisance. The centroid rule
+    // bisects the means (along x0, swamped by b); a linear head learns x0 − x1 = a
+    const rng = createRng(4), n = 2000;
+    const y = new Uint32Array(n), z = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2;
+      const b = 3 * rng.normal();
+      z[2 * i] = (y[i] ? 0.3 : -0.3) + 0.1 * rng.normal() + b;
+      z[2 * i + 1] = b;
+    }
+    const cen = accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "centroid" }).predict(z));
+    const soft = accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "softmax", rng: createRng(2), epochs: 50 }).predict(z));
+    expect(soft).toBeGreaterThan(0.98);
+    expect(cen).toBeLessThan(0.8);
+  });
+
+  it("round-trips through JSON with identical predictions", () => {
+    const { x, labels } = blobs(3, 100, 4, 2, 5);
+    for (const kind of ["centroid", "softmax"] as const) {
+      const c = ActivationClassifier.fit(x, 4, labels, { kind, rng: createRng(3), epochs: 10 });
+      const back = ActivationClassifier.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
+      expect(Array.from(back.predict(x))).toEqual(Array.from(c.predict(x)));
+    }
+    expect(() => ActivationClassifier.fromJSON({ kind: "softmax", dim: 2, classes: 2, mean: [0], scale: [1, 1], weights: [], bias: [] })).toThrow(InvalidArgumentError);
+    expect(() => ActivationClassifier.fit(new Float32Array(4), 2, [0])).toThrow(/labels/);
+  });
+});
+
+describe("export", () => {
+  const mesh = gridMesh(6, 4);
+  const labels = Uint32Array.from({ length: 24 }, (_, v) => ((v % 6) < 3 ? 0 : 1));
+
+  it("colours vertices by part and writes OBJ with v x y z r g b", () => {
+    const c = colorByLabels(mesh, labels);
+    const obj = serializeColoredObj(c);
+    const vs = obj.split("\n").filter((l) => l.startsWith("v "));
+    expect(vs.length).toBe(24);
+    const [, , , , r, g, b] = vs[5].split(" ").map(Number);
+    const want = partColor(1);
+    expect([r, g, b].map((v, i) => Math.abs(v - want[i]) < 1e-5)).toEqual([true, true, true]);
+    expect(obj.split("\n").filter((l) => l.startsWith("f ")).length).toBe(mesh.indices.length / 3);
+    expect(() => serializeColoredObj(mesh)).toThrow(InvalidArgumentError);
+  });
+
+  it("writes binary PLY whose body decodes back to the positions, colours and faces", () => {
+    const c = colorByLabels(mesh, labels);
+    const ply = serializeColoredPly(c);
+    const text = new TextDecoder().decode(ply.subarray(0, 400));
+    const headerEnd = text.indexOf("end_header\n") + "end_header\n".length;
+    expect(text).toContain("element vertex 24");
+    const dv = new DataView(ply.buffer, ply.byteOffset);
+    for (const v of [0, 7, 23]) {
+      const o = headerEnd + v * 15;
+      expect(dv.getFloat32(o, true)).toBe(mesh.positions[3 * v]);
+      expect(dv.getFloat32(o + 4, true)).toBe(mesh.positions[3 * v + 1]);
+      expect(ply[o + 12]).toBe(Math.round(partColor(labels[v])[0] * 255));
+    }
+    const f0 = headerEnd + 24 * 15;
+    expect(ply[f0]).toBe(3);
+    expect(dv.getUint32(f0 + 1, true)).toBe(mesh.indices[0]);
+    expect(ply.length).toBe(headerEnd + 24 * 15 + (mesh.indices.length / 3) * 13);
+  });
+
+  it("splits into one mesh per part covering every triangle once", () => {
+    const parts = splitMeshByLabels(colorByLabels(mesh, labels), labels);
+    expect(parts.map((p) => p.label)).toEqual([0, 1]);
+    const tris = parts.reduce((s, p) => s + p.mesh.indices.length / 3, 0);
+    expect(tris).toBe(mesh.indices.length / 3);
+    for (const { mesh: m } of parts) {
+      expect(m.colors!.length).toBe(m.positions.length);
+      for (const i of m.indices) expect(i).toBeLessThan(m.positions.length / 3);
+    }
+    // part 0 holds only columns 0..3 (boundary triangles go to the majority part)
+    const xs = parts[0].mesh.positions.filter((_, i) => i % 3 === 0);
+    expect(Math.max(...xs)).toBeLessThanOrEqual(3);
+  });
+});

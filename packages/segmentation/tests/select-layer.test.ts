@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
+import { adjustedRandIndex, selectLayer, silhouetteScore } from "@sdfkit/segmentation";
+import { blobs } from "./helpers.js";
+
+const PY = "/usr/bin/python3";
+const hasSklearn = existsSync(PY) && spawnSync(PY, ["-c", "import sklearn"]).status === 0;
+
+describe("silhouetteScore", () => {
+  it("matches a hand computation", () => {
+    // 1-D points 0, 1 | 10, 12: a(0)=1, b(0)=11 → 10/11; a(1)=1, b(1)=10 → 0.9;
+    // a(10)=2, b(10)=9.5 → 7.5/9.5; a(12)=2, b(12)=11.5 → 9.5/11.5
+    const want = (10 / 11 + 0.9 + 7.5 / 9.5 + 9.5 / 11.5) / 4;
+    expect(silhouetteScore(new Float32Array([0, 1, 10, 12]), 1, [0, 0, 1, 1])).toBeCloseTo(want, 6);
+    expect(() => silhouetteScore(new Float32Array([0, 1]), 1, [0, 0])).toThrow(InvalidArgumentError);
+  });
+
+  it.skipIf(!hasSklearn)("equals sklearn.metrics.silhouette_score", () => {
+    const { x, labels } = blobs(3, 80, 5, 1.5, 6);
+    const l = Array.from(labels, (v, i) => (i % 17 === 0 ? (v + 1) % 3 : v));
+    const r = spawnSync(
+      PY,
+      ["-c", "import json,sys,numpy as np\nfrom sklearn.metrics import silhouette_score\nd=json.load(sys.stdin)\nprint(silhouette_score(np.array(d['x'],dtype=np.float64).reshape(-1,5),d['l']))"],
+      { input: JSON.stringify({ x: Array.from(x), l }), encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(silhouetteScore(x, 5, l)).toBeCloseTo(Number(r.stdout), 5);
+  });
+});
+
+describe("selectLayer", () => {
+  it("picks the layer whose clusters are separated, without labels", () => {
+    const n = 600, k = 3;
+    const { x: clear, labels } = blobs(k, n / k, 8, 6, 2);
+    const { x: weak } = blobs(k, n / k, 8, 0.6, 3);
+    const rng = createRng(4);
+    const noise = new Float32Array(n * 16).map(() => rng.normal());
+    const r = selectLayer([{ data: noise, dim: 16 }, { data: weak, dim: 8 }, { data: clear, dim: 8 }], k, { rng: createRng(1) });
+    expect(r.layer).toBe(2);
+    expect(r.scores[2]).toBeGreaterThan(r.scores[1]);
+    expect(r.scores[2]).toBeGreaterThan(r.scores[0]);
+    expect(adjustedRandIndex(labels, r.labels[2])).toBe(1);
+    expect(() => selectLayer([{ data: noise, dim: 16 }, { data: weak, dim: 7 }], k)).toThrow(InvalidArgumentError);
+  });
+});
