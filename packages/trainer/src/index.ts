@@ -1,3 +1,4 @@
 export * from "./api.js";
 export * from "./specs.js";
 export * from "./learning-rate-schedule.js";
+export * from "./checkpoint.js";
