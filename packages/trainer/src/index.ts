@@ -2,3 +2,4 @@ export * from "./api.js";
 export * from "./specs.js";
 export * from "./learning-rate-schedule.js";
 export * from "./checkpoint.js";
+export * from "./training-log.js";
