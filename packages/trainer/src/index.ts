@@ -3,3 +3,4 @@ export * from "./specs.js";
 export * from "./learning-rate-schedule.js";
 export * from "./checkpoint.js";
 export * from "./training-log.js";
+export * from "./sample-grid-sparse.js";
