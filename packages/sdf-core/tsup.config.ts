@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", "model/index": "src/model/index.ts" },
+  external: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -1,0 +1,3 @@
+export * from "./api.js";
+export * from "./DeepSdfDecoder.js";
+export * from "./backend.js";
