@@ -22,6 +22,19 @@ const boxSdf = (a: number, x: number, y: number, z: number) => {
   return Math.hypot(Math.max(qx, 0), Math.max(qy, 0), Math.max(qz, 0)) + Math.min(Math.max(qx, qy, qz), 0);
 };
 
+/** Oracle: brute-force distance from a point to the nearest of the given edge segments (vertex pairs). */
+const segmentDistance = (P: Float32Array, segs: number[]) => (x: number, y: number, z: number) => {
+  let best = Infinity;
+  for (let s = 0; s < segs.length; s += 2) {
+    const a = segs[s] * 3, b = segs[s + 1] * 3;
+    const ux = P[b] - P[a], uy = P[b + 1] - P[a + 1], uz = P[b + 2] - P[a + 2];
+    let t = ((x - P[a]) * ux + (y - P[a + 1]) * uy + (z - P[a + 2]) * uz) / (ux * ux + uy * uy + uz * uz);
+    t = Math.max(0, Math.min(1, t));
+    best = Math.min(best, Math.hypot(P[a] + t * ux - x, P[a + 1] + t * uy - y, P[a + 2] + t * uz - z));
+  }
+  return best;
+};
+
 describe("sampleBands", () => {
   it("deepsdf preset: band counts, exact sdf of an analytic box, determinism", () => {
     const mesh = box(0.3);
@@ -88,18 +101,7 @@ describe("sampleBands", () => {
     const segs: number[] = [];
     for (let i = 0; i < ang.length; i++) if (ang[i] >= Math.PI / 6 || e.edgeFaceOffsets[i + 1] - e.edgeFaceOffsets[i] !== 2) segs.push(e.edges[2 * i], e.edges[2 * i + 1]);
     expect(segs.length).toBeGreaterThan(0);
-    const P = mesh.positions;
-    const segDist = (x: number, y: number, z: number) => {
-      let best = Infinity;
-      for (let s = 0; s < segs.length; s += 2) {
-        const a = segs[s] * 3, b = segs[s + 1] * 3;
-        const ux = P[b] - P[a], uy = P[b + 1] - P[a + 1], uz = P[b + 2] - P[a + 2];
-        let t = ((x - P[a]) * ux + (y - P[a + 1]) * uy + (z - P[a + 2]) * uz) / (ux * ux + uy * uy + uz * uz);
-        t = Math.max(0, Math.min(1, t));
-        best = Math.min(best, Math.hypot(P[a] + t * ux - x, P[a + 1] + t * uy - y, P[a + 2] + t * uz - z));
-      }
-      return best;
-    };
+    const segDist = segmentDistance(mesh.positions, segs);
     const med = (band: number) => {
       const d: number[] = [];
       r.samples.band!.forEach((b, i) => { if (b === band && d.length < 300) d.push(segDist(r.samples.points[i * 3], r.samples.points[i * 3 + 1], r.samples.points[i * 3 + 2])); });
@@ -147,18 +149,7 @@ describe("sampleBands", () => {
       if (e.edgeFaceOffsets[i + 1] - o === 2 && ids[e.edgeFaces[o]] !== ids[e.edgeFaces[o + 1]]) segs.push(e.edges[2 * i], e.edges[2 * i + 1]);
     }
     expect(segs.length).toBeGreaterThan(100);
-    const P = mesh.positions;
-    const segDist = (x: number, y: number, z: number) => {
-      let best = Infinity;
-      for (let s = 0; s < segs.length; s += 2) {
-        const a = segs[s] * 3, b = segs[s + 1] * 3;
-        const ux = P[b] - P[a], uy = P[b + 1] - P[a + 1], uz = P[b + 2] - P[a + 2];
-        let t = ((x - P[a]) * ux + (y - P[a + 1]) * uy + (z - P[a + 2]) * uz) / (ux * ux + uy * uy + uz * uz);
-        t = Math.max(0, Math.min(1, t));
-        best = Math.min(best, Math.hypot(P[a] + t * ux - x, P[a + 1] + t * uy - y, P[a + 2] + t * uz - z));
-      }
-      return best;
-    };
+    const segDist = segmentDistance(mesh.positions, segs);
     const r = sampleBands(mesh, 600, { rng: createRng(8), mix: [{ kind: "feature", fraction: 1, sigma: 0.005 }], normalize: false, sharpAngle: 4 });
     const d = Array.from({ length: 200 }, (_, i) => segDist(r.samples.points[3 * i], r.samples.points[3 * i + 1], r.samples.points[3 * i + 2])).sort((a, b) => a - b);
     expect(d[100]).toBeLessThan(0.012); // median within ~2σ of a face border
