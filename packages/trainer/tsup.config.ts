@@ -7,5 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  external: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm"],
   shims: true,
 });

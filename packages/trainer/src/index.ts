@@ -4,3 +4,4 @@ export * from "./learning-rate-schedule.js";
 export * from "./checkpoint.js";
 export * from "./training-log.js";
 export * from "./sample-grid-sparse.js";
+export * from "./curriculum-trainer.js";

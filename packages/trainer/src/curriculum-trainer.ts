@@ -1,0 +1,217 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Rng, SampleSource } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
+import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs } from "@sdfkit/sdf-core/model";
+import type { TrainSpecs } from "./api.js";
+import { learningRates, phaseAt } from "./learning-rate-schedule.js";
+import { totalEpochs } from "./specs.js";
+import type { TrainingCheckpoint } from "./checkpoint.js";
+
+/** The decoder architecture a `specs.json` asks for (its preset, overridden by the DeepSDF keys). */
+export const decoderSpecsFrom = (s: TrainSpecs): DecoderSpecs => {
+  const preset = DECODER_PRESETS[s.NetworkSpecs.Preset as keyof typeof DECODER_PRESETS];
+  if (!preset) throw new InvalidArgumentError("decoderSpecsFrom", "NetworkSpecs.Preset", Object.keys(DECODER_PRESETS).join(", "), s.NetworkSpecs.Preset);
+  const dims = s.NetworkSpecs.dims;
+  return {
+    latentSize: s.CodeLength,
+    dims,
+    latentIn: s.NetworkSpecs.latent_in,
+    dropout: s.NetworkSpecs.dropout_prob > 0 ? dims.map((_, i) => i) : [],
+    dropoutProb: s.NetworkSpecs.dropout_prob,
+    weightNorm: s.NetworkSpecs.weight_norm,
+    peFrequencies: preset.peFrequencies,
+  };
+};
+
+/** What every epoch reports. */
+export interface EpochLog {
+  epoch: number;
+  /** Mean training loss over the epoch's batches. */
+  loss: number;
+  /** Mean clamped L1 part of the loss. */
+  l1: number;
+  decoderLearningRate: number;
+  codeLearningRate: number;
+  /** Curriculum phase name ("" without a curriculum). */
+  phase: string;
+  seconds: number;
+}
+
+/** Options of {@link CurriculumTrainer}. */
+export interface TrainerOptions {
+  /** Stop after the current batch when aborted (the epoch counter keeps the last finished epoch). */
+  signal?: AbortSignal;
+  onEpoch?: (e: EpochLog) => void;
+  onStep?: (e: { epoch: number; step: number; loss: number }) => void;
+  /** Called after every epoch with a checkpoint of the finished state (e.g. `saveCheckpoint`). */
+  onCheckpoint?: (c: TrainingCheckpoint) => Promise<void> | void;
+}
+
+/**
+ * Auto-decoder training over many shapes (DeepSDF): one latent code per shape (init N(0, 1/√L),
+ * max norm `CodeBound`), batches of `ScenesPerBatch` shapes × `SamplesPerScene` samples, half with
+ * sdf ≥ 0 and half < 0, drawn through an injected {@link SampleSource} with the phase's mix; loss =
+ * mean of the clamped L1 error (Curriculum-DeepSDF tolerance ε and hard-sample weight λ per phase)
+ * + `CodeRegularizationLambda` · min(1, epoch/100) · mean ‖z‖ (DeepSDF's code, not the paper's ‖z‖²);
+ * Adam with separate decoder and code learning rates; gradients clipped by global norm. Same seed and
+ * samples give the same weights, and {@link CurriculumTrainer.restore} resumes exactly.
+ */
+export class CurriculumTrainer {
+  readonly decoder: DeepSdfDecoder;
+  readonly shapes: string[];
+  readonly specs: TrainSpecs;
+  readonly codes: tf.Variable;
+  /** Finished epochs. */
+  epoch = 0;
+  private step = 0;
+  private readonly rng: Rng;
+  private readonly optDecoder: tf.AdamOptimizer;
+  private readonly optCodes: tf.AdamOptimizer;
+
+  constructor(decoder: DeepSdfDecoder, shapes: string[], private readonly source: SampleSource, specs: TrainSpecs, private readonly opts: TrainerOptions = {}) {
+    if (!Array.isArray(shapes) || shapes.length === 0) throw new InvalidArgumentError("CurriculumTrainer", "shapes", "a non-empty array of shape names", shapes);
+    if (decoder.specs.latentSize !== specs.CodeLength)
+      throw new InvalidArgumentError("CurriculumTrainer", "decoder", `a decoder with latent size CodeLength = ${specs.CodeLength}`, decoder.specs.latentSize);
+    this.decoder = decoder;
+    this.shapes = shapes;
+    this.specs = specs;
+    this.rng = createRng(specs.Seed);
+    const L = specs.CodeLength, sd = 1 / Math.sqrt(L);
+    this.codes = tf.variable(tf.tensor2d(Float32Array.from({ length: shapes.length * L }, () => sd * this.rng.normal()), [shapes.length, L]), true);
+    this.optDecoder = tf.train.adam(1e-4);
+    this.optCodes = tf.train.adam(1e-3);
+  }
+
+  /** @internal Draw one batch: per chosen shape, half non-negative and half negative samples. */
+  private async __batch(scenes: number[], mix: string) {
+    const per = this.specs.SamplesPerScene, half = per >> 1;
+    const n = scenes.length * per;
+    const xyz = new Float32Array(3 * n), sdf = new Float32Array(n), idx = new Int32Array(n);
+    let at = 0;
+    for (const s of scenes) {
+      const smp = await this.source.sample(this.shapes[s], per, mix, this.rng);
+      const pos: number[] = [], neg: number[] = [];
+      for (let i = 0; i < smp.sdf.length; i++) (smp.sdf[i] >= 0 ? pos : neg).push(i);
+      if (pos.length === 0 || neg.length === 0)
+        throw new InvalidArgumentError("CurriculumTrainer", "source", "samples with both signs for every shape", `${this.shapes[s]}: ${pos.length} ≥ 0, ${neg.length} < 0`);
+      for (let k = 0; k < per; k++) {
+        const from = k < half ? pos : neg;
+        const j = from[this.rng.int(from.length)];
+        xyz[3 * at] = smp.points[3 * j];
+        xyz[3 * at + 1] = smp.points[3 * j + 1];
+        xyz[3 * at + 2] = smp.points[3 * j + 2];
+        sdf[at] = smp.sdf[j];
+        idx[at++] = s;
+      }
+    }
+    return { xyz, sdf, idx, n };
+  }
+
+  /** Train until `untilEpoch` (default: the curriculum's or NumEpochs' end). Resolves with the epoch logs. */
+  async train(untilEpoch = totalEpochs(this.specs)): Promise<EpochLog[]> {
+    const logs: EpochLog[] = [];
+    const S = this.specs, nS = this.shapes.length;
+    const vars = this.decoder.variables;
+    while (this.epoch < untilEpoch) {
+      if (this.opts.signal?.aborted) break;
+      const t0 = performance.now();
+      const ph = phaseAt(S, this.epoch);
+      const lr = learningRates(S, this.epoch);
+      (this.optDecoder as unknown as { learningRate: number }).learningRate = lr.decoder;
+      (this.optCodes as unknown as { learningRate: number }).learningRate = lr.codes;
+      const eps = ph?.phase.Tolerance ?? 0, hard = ph?.phase.HardSampleWeight ?? 0;
+      const mix = ph?.phase.Mix ?? "BALANCED";
+      const order = Array.from({ length: nS }, (_, i) => i);
+      for (let i = nS - 1; i > 0; i--) {
+        const j = this.rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      let sumLoss = 0, sumL1 = 0, batches = 0;
+      for (let b = 0; b < nS; b += S.ScenesPerBatch) {
+        if (this.opts.signal?.aborted) break;
+        const { xyz, sdf, idx, n } = await this.__batch(order.slice(b, b + S.ScenesPerBatch), mix);
+        const regScale = S.CodeRegularization ? S.CodeRegularizationLambda * Math.min(1, this.epoch / 100) : 0;
+        const seed = this.step;
+        const [loss, l1] = tf.tidy(() => {
+          const oneHot = tf.oneHot(tf.tensor1d(idx, "int32"), nS).toFloat() as tf.Tensor2D; // gather-free lookup (wasm has no gather gradient)
+          const pts = tf.tensor2d(xyz, [n, 3]);
+          const gt = tf.clipByValue(tf.tensor2d(sdf, [n, 1]), -S.ClampingDistance, S.ClampingDistance);
+          let l1Value = 0;
+          const { value, grads } = tf.variableGrads(() => {
+            const z = tf.matMul(oneHot, this.codes);
+            const pred = tf.clipByValue(this.decoder.forward(tf.concat([z, pts], 1) as tf.Tensor2D, { training: true, seed }).out, -S.ClampingDistance, S.ClampingDistance);
+            let err = tf.abs(tf.sub(pred, gt));
+            if (eps > 0) err = tf.relu(tf.sub(err, eps));
+            if (hard > 0) err = tf.mul(err, tf.add(1, tf.mul(hard, tf.mul(tf.sign(gt), tf.sign(tf.sub(gt, pred))))));
+            const l1t = tf.mean(err);
+            l1Value = l1t.dataSync()[0];
+            return regScale > 0 ? (tf.add(l1t, tf.mul(regScale, tf.mean(tf.norm(z, "euclidean", 1)))) as tf.Scalar) : (l1t as tf.Scalar);
+          }, [...vars, this.codes]);
+          // clip by global norm
+          const names = Object.keys(grads);
+          const gnorm = Math.sqrt(names.reduce((a, k) => a + tf.sum(tf.square(grads[k])).dataSync()[0], 0));
+          const k = gnorm > S.GradientClipNorm ? S.GradientClipNorm / gnorm : 1;
+          const scaled = (v: tf.Variable) => (k === 1 ? grads[v.name] : tf.mul(grads[v.name], k));
+          this.optDecoder.applyGradients(vars.map((v) => ({ name: v.name, tensor: scaled(v) })));
+          this.optCodes.applyGradients([{ name: this.codes.name, tensor: scaled(this.codes) }]);
+          if (S.CodeBound !== null) {
+            const norms = tf.norm(this.codes, "euclidean", 1, true);
+            this.codes.assign(tf.mul(this.codes, tf.minimum(1, tf.div(S.CodeBound, tf.maximum(norms, 1e-12)))));
+          }
+          return [value.dataSync()[0], l1Value];
+        });
+        this.step++;
+        sumLoss += loss;
+        sumL1 += l1;
+        batches++;
+        this.opts.onStep?.({ epoch: this.epoch, step: this.step, loss });
+      }
+      if (this.opts.signal?.aborted && batches * S.ScenesPerBatch < nS) break;
+      this.epoch++;
+      const log: EpochLog = { epoch: this.epoch, loss: sumLoss / batches, l1: sumL1 / batches, decoderLearningRate: lr.decoder, codeLearningRate: lr.codes, phase: ph?.phase.Name ?? "", seconds: (performance.now() - t0) / 1000 };
+      logs.push(log);
+      this.opts.onEpoch?.(log);
+      if (this.opts.onCheckpoint) await this.opts.onCheckpoint(await this.checkpoint());
+    }
+    return logs;
+  }
+
+  /** The whole training state after the last finished epoch. */
+  async checkpoint(): Promise<TrainingCheckpoint> {
+    const decoder: Record<string, Float32Array> = {};
+    this.decoder.getWeights().forEach((w, i) => (decoder[`w${String(i).padStart(4, "0")}`] = w));
+    const optimizer: Record<string, Float32Array> = {};
+    for (const [tag, opt] of [["dec", this.optDecoder], ["code", this.optCodes]] as const) {
+      const ws = await opt.getWeights();
+      ws.forEach((w, i) => (optimizer[`${tag}/${String(i).padStart(5, "0")}`] = w.tensor.dataSync() as Float32Array));
+      tf.dispose(ws.map((w) => w.tensor));
+    }
+    return { epoch: this.epoch, decoder, codes: this.codes.dataSync() as Float32Array, optimizer, rngState: this.rng.getState(), meta: { step: this.step, shapes: this.shapes } };
+  }
+
+  /** Continue from a checkpoint of a trainer with the same specs, shapes and decoder architecture. */
+  async restore(c: TrainingCheckpoint): Promise<void> {
+    const keys = Object.keys(c.decoder).sort();
+    this.decoder.setWeights(keys.map((k) => c.decoder[k]));
+    if (c.codes.length !== this.codes.size) throw new InvalidArgumentError("CurriculumTrainer.restore", "checkpoint.codes", `${this.codes.size} values`, c.codes.length);
+    this.codes.assign(tf.tensor2d(c.codes, this.codes.shape as [number, number]));
+    const vars = this.decoder.variables;
+    for (const [tag, opt, shapes] of [["dec", this.optDecoder, vars.map((v) => v.shape)], ["code", this.optCodes, [this.codes.shape]]] as const) {
+      const ks = Object.keys(c.optimizer).filter((k) => k.startsWith(`${tag}/`)).sort();
+      if (ks.length === 0) continue; // no step taken yet
+      // Adam's weights: iterations, then first moments and second moments in variable order
+      const all = [[] as number[], ...shapes, ...shapes];
+      await opt.setWeights(ks.map((k, i) => ({ name: k, tensor: tf.tensor(c.optimizer[k], all[i] as number[]) })));
+    }
+    this.rng.setState(c.rngState);
+    this.epoch = c.epoch;
+    this.step = Number((c.meta as { step?: number })?.step ?? 0);
+  }
+
+  /** Free the codes and optimizer state (the decoder belongs to the caller). */
+  dispose(): void {
+    this.codes.dispose();
+    this.optDecoder.dispose();
+    this.optCodes.dispose();
+  }
+}

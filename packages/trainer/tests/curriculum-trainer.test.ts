@@ -1,0 +1,97 @@
+import { describe, expect, it, beforeAll } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { sphere, box, type Rng, type SampleSource, type Sdf, type SdfSamples } from "@sdfkit/sdf-core";
+import { DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
+import { CurriculumTrainer, decoderSpecsFrom, validateSpecs, type TrainSpecs } from "@sdfkit/trainer";
+
+/** Analytic shapes as the injected sample source: near-surface and uniform samples with exact sdf. */
+const analyticSource = (shapes: Record<string, Sdf>): SampleSource => ({
+  sample(shape: string, count: number, _mix: string, rng: Rng): SdfSamples {
+    const points = new Float32Array(3 * count);
+    for (let i = 0; i < count; i++) {
+      const r = i % 2 === 0 ? rng.uniform(0.2, 0.8) : rng.uniform(0, 1);
+      const x = rng.normal(), y = rng.normal(), z = rng.normal();
+      const l = Math.hypot(x, y, z) || 1;
+      points[3 * i] = (x / l) * r;
+      points[3 * i + 1] = (y / l) * r;
+      points[3 * i + 2] = (z / l) * r;
+    }
+    return { points, sdf: shapes[shape](points) };
+  },
+});
+const shapes = { small: sphere(0.3), big: sphere(0.55), cube: box([0.35, 0.35, 0.35]) };
+const specs = (): TrainSpecs =>
+  validateSpecs({
+    NetworkSpecs: { Preset: "seed-v1", dims: [32, 32, 32], latent_in: [], dropout_prob: 0, weight_norm: false },
+    CodeLength: 4,
+    SamplesPerScene: 256,
+    ScenesPerBatch: 2,
+    Seed: 7,
+    Curriculum: [
+      { Name: "COARSE", Epochs: 8, DecoderLearningRate: 5e-3, CodeLearningRate: 5e-3, Mix: "COARSE" },
+      { Name: "DENSE", Epochs: 8, DecoderLearningRate: 2e-3, CodeLearningRate: 2e-3, Mix: "DENSE", Tolerance: 0.002, HardSampleWeight: 0.1 },
+    ],
+  });
+const make = (s: TrainSpecs) => {
+  const d = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 1 });
+  return { d, t: new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s) };
+};
+
+describe("CurriculumTrainer", () => {
+  beforeAll(async () => {
+    await selectBackend({ prefer: "wasm", log: false });
+  });
+  it("learns several shapes through the curriculum: loss falls, the codes separate the shapes", async () => {
+    const { d, t } = make(specs());
+    const logs = await t.train();
+    expect(logs.map((l) => l.phase)).toEqual([...Array(8).fill("COARSE"), ...Array(8).fill("DENSE")]);
+    expect(logs[logs.length - 1].l1).toBeLessThan(logs[0].l1 / 2);
+    // the decoder with each shape's code gets the sign of clearly inside / outside points right
+    const codes = t.codes.arraySync() as number[][];
+    const probe = new Float32Array([0, 0, 0, 0.45, 0, 0, 0.9, 0, 0]);
+    const small = d.toSdf(Float32Array.from(codes[0]))(probe), big = d.toSdf(Float32Array.from(codes[1]))(probe);
+    expect(small[0]).toBeLessThan(0); // centre inside both
+    expect(big[0]).toBeLessThan(0);
+    expect(small[1]).toBeGreaterThan(0); // 0.45 is outside the small sphere, inside the big one
+    expect(big[1]).toBeLessThan(0);
+    expect(small[2]).toBeGreaterThan(0);
+    t.dispose();
+    d.dispose();
+  }, 120_000);
+  it("resumes from a checkpoint to exactly the weights of an uninterrupted run", async () => {
+    const s = validateSpecs({ ...specs(), Curriculum: [{ ...specs().Curriculum[0], Epochs: 3 }, { ...specs().Curriculum[1], Epochs: 3 }] });
+    const a = make(s);
+    await a.t.train();
+    const b = make(s);
+    await b.t.train(3);
+    const ckpt = await b.t.checkpoint();
+    b.t.dispose();
+    b.d.dispose();
+    const c = make(s);
+    await c.t.restore(ckpt);
+    await c.t.train();
+    expect(c.t.epoch).toBe(6);
+    const wa = a.d.getWeights(), wc = c.d.getWeights();
+    wa.forEach((w, i) => expect(Array.from(wc[i])).toEqual(Array.from(w)));
+    expect(Array.from(c.t.codes.dataSync())).toEqual(Array.from(a.t.codes.dataSync()));
+    for (const x of [a, c]) {
+      x.t.dispose();
+      x.d.dispose();
+    }
+  }, 120_000);
+  it("keeps the tfjs tensor count flat across epochs and stops on abort", async () => {
+    const { d, t } = make(specs());
+    await t.train(2);
+    const before = tf.memory().numTensors;
+    await t.train(6);
+    expect(tf.memory().numTensors).toBe(before);
+    const ac = new AbortController();
+    const { d: d2, t: t2 } = make(specs());
+    const t3 = new CurriculumTrainer(d2, Object.keys(shapes), analyticSource(shapes), specs(), { signal: ac.signal, onEpoch: (e) => e.epoch === 2 && ac.abort() });
+    await t3.train();
+    expect(t3.epoch).toBe(2);
+    for (const x of [t, t2, t3]) x.dispose();
+    d.dispose();
+    d2.dispose();
+  }, 120_000);
+});
