@@ -5,6 +5,7 @@ import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs } fr
 import type { TrainSpecs } from "./api.js";
 import { learningRates, phaseAt } from "./learning-rate-schedule.js";
 import { totalEpochs } from "./specs.js";
+import { ExactAdam } from "./internal/adam.js";
 import type { TrainingCheckpoint } from "./checkpoint.js";
 
 /** The decoder architecture a `specs.json` asks for (its preset, overridden by the DeepSDF keys). */
@@ -65,8 +66,8 @@ export class CurriculumTrainer {
   epoch = 0;
   private step = 0;
   private readonly rng: Rng;
-  private readonly optDecoder: tf.AdamOptimizer;
-  private readonly optCodes: tf.AdamOptimizer;
+  private readonly optDecoder: ExactAdam;
+  private readonly optCodes: ExactAdam;
 
   constructor(decoder: DeepSdfDecoder, shapes: string[], private readonly source: SampleSource, specs: TrainSpecs, private readonly opts: TrainerOptions = {}) {
     if (!Array.isArray(shapes) || shapes.length === 0) throw new InvalidArgumentError("CurriculumTrainer", "shapes", "a non-empty array of shape names", shapes);
@@ -78,8 +79,8 @@ export class CurriculumTrainer {
     this.rng = createRng(specs.Seed);
     const L = specs.CodeLength, sd = 1 / Math.sqrt(L);
     this.codes = tf.variable(tf.tensor2d(Float32Array.from({ length: shapes.length * L }, () => sd * this.rng.normal()), [shapes.length, L]), true);
-    this.optDecoder = tf.train.adam(1e-4);
-    this.optCodes = tf.train.adam(1e-3);
+    this.optDecoder = new ExactAdam(decoder.variables);
+    this.optCodes = new ExactAdam([this.codes]);
   }
 
   /** @internal Draw one batch: per chosen shape, half non-negative and half negative samples. */
@@ -117,8 +118,6 @@ export class CurriculumTrainer {
       const t0 = performance.now();
       const ph = phaseAt(S, this.epoch);
       const lr = learningRates(S, this.epoch);
-      (this.optDecoder as unknown as { learningRate: number }).learningRate = lr.decoder;
-      (this.optCodes as unknown as { learningRate: number }).learningRate = lr.codes;
       const eps = ph?.phase.Tolerance ?? 0, hard = ph?.phase.HardSampleWeight ?? 0;
       const mix = ph?.phase.Mix ?? "BALANCED";
       const order = Array.from({ length: nS }, (_, i) => i);
@@ -152,8 +151,8 @@ export class CurriculumTrainer {
           const gnorm = Math.sqrt(names.reduce((a, k) => a + tf.sum(tf.square(grads[k])).dataSync()[0], 0));
           const k = gnorm > S.GradientClipNorm ? S.GradientClipNorm / gnorm : 1;
           const scaled = (v: tf.Variable) => (k === 1 ? grads[v.name] : tf.mul(grads[v.name], k));
-          this.optDecoder.applyGradients(vars.map((v) => ({ name: v.name, tensor: scaled(v) })));
-          this.optCodes.applyGradients([{ name: this.codes.name, tensor: scaled(this.codes) }]);
+          this.optDecoder.apply(vars.map(scaled), lr.decoder);
+          this.optCodes.apply([scaled(this.codes)], lr.codes);
           if (S.CodeBound !== null) {
             const norms = tf.norm(this.codes, "euclidean", 1, true);
             this.codes.assign(tf.mul(this.codes, tf.minimum(1, tf.div(S.CodeBound, tf.maximum(norms, 1e-12)))));
@@ -181,11 +180,8 @@ export class CurriculumTrainer {
     const decoder: Record<string, Float32Array> = {};
     this.decoder.getWeights().forEach((w, i) => (decoder[`w${String(i).padStart(4, "0")}`] = w));
     const optimizer: Record<string, Float32Array> = {};
-    for (const [tag, opt] of [["dec", this.optDecoder], ["code", this.optCodes]] as const) {
-      const ws = await opt.getWeights();
-      ws.forEach((w, i) => (optimizer[`${tag}/${String(i).padStart(5, "0")}`] = w.tensor.dataSync() as Float32Array));
-      tf.dispose(ws.map((w) => w.tensor));
-    }
+    for (const [tag, opt] of [["dec", this.optDecoder], ["code", this.optCodes]] as const)
+      opt.getState().forEach((a, i) => (optimizer[`${tag}/${String(i).padStart(5, "0")}`] = a));
     return { epoch: this.epoch, decoder, codes: this.codes.dataSync() as Float32Array, optimizer, rngState: this.rng.getState(), meta: { step: this.step, shapes: this.shapes } };
   }
 
@@ -195,13 +191,11 @@ export class CurriculumTrainer {
     this.decoder.setWeights(keys.map((k) => c.decoder[k]));
     if (c.codes.length !== this.codes.size) throw new InvalidArgumentError("CurriculumTrainer.restore", "checkpoint.codes", `${this.codes.size} values`, c.codes.length);
     this.codes.assign(tf.tensor2d(c.codes, this.codes.shape as [number, number]));
-    const vars = this.decoder.variables;
-    for (const [tag, opt, shapes] of [["dec", this.optDecoder, vars.map((v) => v.shape)], ["code", this.optCodes, [this.codes.shape]]] as const) {
+    for (const [tag, opt] of [["dec", this.optDecoder], ["code", this.optCodes]] as const) {
       const ks = Object.keys(c.optimizer).filter((k) => k.startsWith(`${tag}/`)).sort();
-      if (ks.length === 0) continue; // no step taken yet
-      // Adam's weights: iterations, then first moments and second moments in variable order
-      const all = [[] as number[], ...shapes, ...shapes];
-      await opt.setWeights(ks.map((k, i) => ({ name: k, tensor: tf.tensor(c.optimizer[k], all[i] as number[]) })));
+      if (ks.length !== 1 + 2 * opt.vars.length)
+        throw new InvalidArgumentError("CurriculumTrainer.restore", "checkpoint.optimizer", `${1 + 2 * opt.vars.length} '${tag}/' arrays`, ks.length);
+      opt.setState(ks.map((k) => c.optimizer[k]));
     }
     this.rng.setState(c.rngState);
     this.epoch = c.epoch;
