@@ -18,7 +18,7 @@ export const meshBatchRenderer: BatchRenderer = async (files, o) =>
   renderBatch(files, { outDir: o.outDir, views: o.views as ViewName[], size: o.size, grid: o.grid, ...(o.workers !== undefined ? { workers: o.workers } : {}), onProgress: o.onProgress });
 
 const USAGE = `sdfkit dataset extract SRC OUT [--train N] [--val N] [--seed S] [--check parse|vec|solid] [--json]
-sdfkit dataset render DIR [--views front,top,right] [--size 512] [--grid] [--workers N] [--json]
+sdfkit dataset render DIR [--views front,top,right] [--size 512] [--grid (views default to iso,front,top,right)] [--workers N] [--json]
 sdfkit dataset convert DIR [--seed S] [--target code|code+vec|vec] [--token-limit 2048] [--json]
 sdfkit dataset validate DIR [--size N] [--no-decode] [--json]`;
 
@@ -36,7 +36,7 @@ export const datasetCommand: Command = {
         val: { type: "string", default: "100" },
         seed: { type: "string", default: "0" },
         check: { type: "string", default: "parse" },
-        views: { type: "string", default: "front,top,right" },
+        views: { type: "string" },
         size: { type: "string" },
         grid: { type: "boolean", default: false },
         workers: { type: "string" },
@@ -66,7 +66,8 @@ export const datasetCommand: Command = {
     if (stage === "render") {
       if (positionals.length !== 1) return usage("render needs DIR");
       const dir = resolve(positionals[0]);
-      const views = values.views!.split(",").map((v) => v.trim());
+      // OpenECAD's grid is the iso view plus three orthographic ones
+      const views = (values.views ?? (values.grid ? "iso,front,top,right" : "front,top,right")).split(",").map((v) => v.trim());
       for (const v of views) if (!VIEW_NAMES.includes(v as ViewName)) throw new InvalidArgumentError("sdfkit dataset render", "--views", `a comma-separated list of ${VIEW_NAMES.join(", ")}`, v);
       let bar: ReturnType<typeof createProgress> | undefined;
       let stageNow = "";
