@@ -17,7 +17,7 @@ const int = (v: string | undefined, name: string, min = 0): number => {
 export const meshBatchRenderer: BatchRenderer = async (files, o) =>
   renderBatch(files, { outDir: o.outDir, views: o.views as ViewName[], size: o.size, grid: o.grid, ...(o.workers !== undefined ? { workers: o.workers } : {}), onProgress: o.onProgress });
 
-const USAGE = `sdfkit dataset extract SRC OUT [--train N] [--val N] [--seed S] [--check parse|vec|solid] [--json]
+const USAGE = `sdfkit dataset extract SRC OUT [--train N] [--val N] [--seed S] [--check parse|vec|solid] [--copy] [--json]
 sdfkit dataset render DIR [--views front,top,right] [--size 512] [--grid (views default to iso,front,top,right)] [--workers N] [--json]
 sdfkit dataset convert DIR [--seed S] [--target code|code+vec|vec] [--token-limit 2048] [--json]
 sdfkit dataset validate DIR [--size N] [--no-decode] [--json]`;
@@ -43,6 +43,7 @@ export const datasetCommand: Command = {
         target: { type: "string", default: "code" },
         "token-limit": { type: "string", default: "2048" },
         "no-decode": { type: "boolean", default: false },
+        copy: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
       },
     });
@@ -54,7 +55,7 @@ export const datasetCommand: Command = {
       const train = int(values.train, "--train");
       const val = int(values.val, "--val");
       const bar = createProgress("extract", train + val, { quiet });
-      const r = await extractSubset(src, out, { train, val, seed: int(values.seed, "--seed"), check: values.check as ExtractCheck, onProgress: (e) => bar.update(e.accepted, e.skipped ? `${e.skipped} skipped` : "") });
+      const r = await extractSubset(src, out, { train, val, seed: int(values.seed, "--seed"), check: values.check as ExtractCheck, files: values.copy ? "copy" : "link", onProgress: (e) => bar.update(e.accepted, e.skipped ? `${e.skipped} skipped` : "") });
       bar.stop();
       print(
         { out, train: r.train.length, val: r.val.length, skipped: r.skipped, examined: r.examined, resumed: r.resumed, usedOfficialSplit: r.usedOfficialSplit, ms: r.ms },

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync, openSync, writeSync, closeSync, mkdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync, readdirSync, statSync, openSync, writeSync, closeSync, mkdirSync, copyFileSync, linkSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRng, InvalidArgumentError, ParseError, SdfkitError } from "@sdfkit/sdf-core";
-import { writeFileAtomic, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
+import { writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { parseDeepCad } from "../parse-deepcad.js";
 import { encodeCadVec } from "../cad-vec.js";
 import { buildSolidWith, loadManifold } from "../build-solid.js";
@@ -25,10 +24,15 @@ export interface ExtractOptions {
    * 20 ms a model on one core). @defaultValue "parse"
    */
   check: ExtractCheck;
+  /**
+   * `link`: hard-link the chosen files into `out` (no data copied; falls back to a copy across devices
+   * or where links are refused), `copy`: independent copies. @defaultValue "link"
+   */
+  files: "link" | "copy";
   /** Progress after every candidate file. */
   onProgress?: (e: { done: number; accepted: number; skipped: number; target: number }) => void;
 }
-export const DEFAULT_EXTRACT: ExtractOptions = { train: 1000, val: 100, seed: 0, check: "parse" };
+export const DEFAULT_EXTRACT: ExtractOptions = { train: 1000, val: 100, seed: 0, check: "parse", files: "link" };
 
 /** What {@link extractSubset} did; also written as `dataset_info.json`. */
 export interface ExtractReport {
@@ -119,6 +123,7 @@ export const extractSubset = async (src: string, out: string, opts: Partial<Extr
   const t0 = performance.now();
   for (const k of ["train", "val"] as const)
     if (!Number.isInteger(o[k]) || o[k] < 0) throw new InvalidArgumentError("extractSubset", `opts.${k}`, "an integer >= 0", o[k]);
+  if (o.files !== "link" && o.files !== "copy") throw new InvalidArgumentError("extractSubset", "opts.files", "'link' or 'copy'", o.files);
   if (!["parse", "vec", "solid"].includes(o.check)) throw new InvalidArgumentError("extractSubset", "opts.check", "'parse', 'vec' or 'solid'", o.check);
   const split = readOfficialSplit(src);
   const pools: { set: "train" | "val"; ids: string[]; want: number }[] = split
@@ -138,7 +143,27 @@ export const extractSubset = async (src: string, out: string, opts: Partial<Extr
   const journal = readJournal(journalFile);
   const fd = openSync(journalFile, "a");
   const wasm = o.check === "solid" ? await loadManifold() : undefined;
+  let link = o.files === "link";
+  const place = (from: string, dest: string) => {
+    if (link) {
+      rmSync(dest, { force: true });
+      try {
+        return linkSync(from, dest);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK" && code !== "ENOTSUP") throw e;
+        link = false;
+      }
+    }
+    copyFileSync(from, dest);
+  };
   const taken = new Set<string>();
+  const dirs = new Set<string>();
+  const pending: string[] = [];
+  const flush = () => {
+    if (pending.length) writeSync(fd, `${pending.join("\n")}\n`);
+    pending.length = 0;
+  };
   const result = { train: [] as string[], val: [] as string[] };
   const skipped: { id: string; reason: string }[] = [];
   let examined = 0;
@@ -162,7 +187,8 @@ export const extractSubset = async (src: string, out: string, opts: Partial<Extr
         let entry: Entry;
         try {
           checkModelId(id, "extractSubset", "id");
-          const text = await readFile(resolveInside(join(src, "cad_json"), `${id}.json`, "extractSubset", "id"), "utf8");
+          const from = resolveInside(join(src, "cad_json"), `${id}.json`, "extractSubset", "id");
+          const text = readFileSync(from, "utf8");
           const model = parseDeepCad(text, { file: `${id}.json` });
           if (o.check === "vec") {
             const v = encodeCadVec(model);
@@ -172,9 +198,15 @@ export const extractSubset = async (src: string, out: string, opts: Partial<Extr
             const s = buildSolidWith(wasm, model);
             if (!s.watertight) throw new SdfkitError("solid is not watertight");
           }
+          // the journal line, written after the copy, is the commit record: a copy cut by a kill is
+          // not journaled and is simply redone, so the per-file copy need not be atomic
           const dest = resolveInside(join(out, "cad_json"), `${id}.json`, "extractSubset", "id");
-          mkdirSync(dirname(dest), { recursive: true });
-          await writeFileAtomic(dest, text);
+          const dir = dirname(dest);
+          if (!dirs.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            dirs.add(dir);
+          }
+          place(from, dest);
           entry = { id, set: pool.set, check: o.check };
           result[pool.set].push(id);
         } catch (e) {
@@ -182,11 +214,13 @@ export const extractSubset = async (src: string, out: string, opts: Partial<Extr
           entry = { id, set: "skip", check: o.check, reason: (e as Error).message };
           skipped.push({ id, reason: entry.reason! });
         }
-        writeSync(fd, `${JSON.stringify(entry)}\n`);
+        pending.push(JSON.stringify(entry));
+        if (pending.length >= 64) flush();
         o.onProgress?.({ done: examined, accepted: result.train.length + result.val.length, skipped: skipped.length, target });
       }
     }
   } finally {
+    flush();
     closeSync(fd);
   }
   const report: ExtractReport = {
