@@ -112,8 +112,13 @@ export interface CadSolid {
 
 /** Options of {@link buildSolid}. */
 export interface BuildSolidOptions {
-  /** Segments per full turn for arcs and circles (extreme points along the model axes are always added, so boxes are exact). @defaultValue 96 */
+  /** Most segments per full turn for arcs and circles (extreme points along the model axes are always added, so boxes are exact). @defaultValue 96 */
   segments: number;
+  /**
+   * Largest chord deviation, relative to the model's sketch extent: small holes get fewer segments
+   * (at least 12 a turn), large arcs up to `segments`. 0 = always `segments`. @defaultValue 2e-4
+   */
+  chordTolerance: number;
 }
 
-export const DEFAULT_BUILD_SOLID: BuildSolidOptions = { segments: 96 };
+export const DEFAULT_BUILD_SOLID: BuildSolidOptions = { segments: 96, chordTolerance: 2e-4 };

@@ -1,7 +1,35 @@
 import { MeshError, meshComponents, meshReport, type Mesh } from "@sdfkit/sdf-core";
 import type { CrossSection, Manifold, ManifoldToplevel, Mat4 } from "manifold-3d";
 import { DEFAULT_BUILD_SOLID, type BuildSolidOptions, type CadExtrude, type CadModel, type CadSolid, type SketchPlane, type Vec2 } from "./api.js";
-import { extremeAngles, loopPolygon } from "./sketch-geometry.js";
+import { extremeAngles, loopPolygon, type Segments } from "./sketch-geometry.js";
+
+/** The largest extent of the model's sketches (sketch units), for a chord tolerance relative to the model. */
+const sketchExtent = (model: CadModel): number => {
+  let ext = 0;
+  for (const e of model.extrudes)
+    for (const { profile } of e.profiles) {
+      let lo = [Infinity, Infinity];
+      let hi = [-Infinity, -Infinity];
+      const add = (x: number, y: number, r = 0) => {
+        lo = [Math.min(lo[0], x - r), Math.min(lo[1], y - r)];
+        hi = [Math.max(hi[0], x + r), Math.max(hi[1], y + r)];
+      };
+      for (const l of profile.loops)
+        for (const c of l.curves) {
+          if (c.type === "line") (add(...c.start), add(...c.end));
+          else if (c.type === "circle") add(c.center[0], c.center[1], c.radius);
+          else add(c.center[0], c.center[1], Math.hypot(c.start[0] - c.center[0], c.start[1] - c.center[1]));
+        }
+      ext = Math.max(ext, hi[0] - lo[0], hi[1] - lo[1]);
+    }
+  return ext;
+};
+
+/** Segments per turn for a radius: chord deviation ≤ tol (absolute), between 12 and `max`. */
+export const segmentsForRadius = (radius: number, tol: number, max: number): number => {
+  if (!(tol > 0) || !(radius > tol)) return tol > 0 ? Math.min(12, max) : max;
+  return Math.max(Math.min(12, max), Math.min(max, Math.ceil(Math.PI / Math.acos(1 - tol / radius))));
+};
 
 let manifoldPromise: Promise<ManifoldToplevel> | undefined;
 
@@ -38,7 +66,7 @@ export const extrudeInterval = (e: Pick<CadExtrude, "extentType" | "extentOne" |
 };
 
 /** Sketch polygons of one extrude, grouped by sketch plane (profiles of one sketch share the plane). */
-const groupBySketch = (e: CadExtrude, segments: number) => {
+const groupBySketch = (e: CadExtrude, segments: Segments) => {
   const groups = new Map<string, { plane: SketchPlane; profiles: Vec2[][][] }>();
   for (const p of e.profiles) {
     let g = groups.get(p.sketchId);
@@ -50,7 +78,7 @@ const groupBySketch = (e: CadExtrude, segments: number) => {
 };
 
 /** Build one extrude's tool body (union of its profiles' prisms). Objects to free go into `live`. */
-const extrudeTool = (wasm: ManifoldToplevel, e: CadExtrude, segments: number, live: { delete(): void }[]): Manifold | undefined => {
+const extrudeTool = (wasm: ManifoldToplevel, e: CadExtrude, segments: Segments, live: { delete(): void }[]): Manifold | undefined => {
   const [lo, hi] = extrudeInterval(e);
   if (!(hi - lo > 0)) throw new MeshError("buildSolid", `extrude ${JSON.stringify(e.name)} has zero depth`);
   let tool: Manifold | undefined;
@@ -98,11 +126,14 @@ const toMesh = (m: Manifold): Mesh => {
 export const buildSolidWith = (wasm: ManifoldToplevel, model: CadModel, opts: Partial<BuildSolidOptions> = {}): CadSolid => {
   const o = { ...DEFAULT_BUILD_SOLID, ...opts };
   if (!Number.isInteger(o.segments) || o.segments < 8) throw new MeshError("buildSolid", `segments must be an integer >= 8, got ${o.segments}`);
+  if (!(o.chordTolerance >= 0)) throw new MeshError("buildSolid", `chordTolerance must be >= 0, got ${o.chordTolerance}`);
+  const tol = o.chordTolerance * sketchExtent(model);
+  const segments: Segments = tol > 0 ? (r: number) => segmentsForRadius(r, tol, o.segments) : o.segments;
   const live: { delete(): void }[] = [];
   try {
     let body: Manifold | undefined;
     for (const e of model.extrudes) {
-      const tool = extrudeTool(wasm, e, o.segments, live);
+      const tool = extrudeTool(wasm, e, segments, live);
       if (!tool) continue;
       if (!body) body = e.operation === "Cut" || e.operation === "Intersect" ? undefined : tool;
       else if (e.operation === "NewBody" || e.operation === "Join") body = body.add(tool);

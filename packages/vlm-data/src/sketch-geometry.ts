@@ -64,9 +64,13 @@ export const arcSweep = (arc: CadArc): { a0: number; sweep: number; radius: numb
   return { a0: as, sweep, radius: Math.hypot(arc.start[0] - cx, arc.start[1] - cy) };
 };
 
+/** Segments per full turn: a fixed count, or a function of the radius. */
+export type Segments = number | ((radius: number) => number);
+
 /** Points of one curve from its start to its end (inclusive), or the closed ring of a circle (first point not repeated). */
-export const curvePoints = (curve: CadCurve, segments: number, extremes: number[]): Vec2[] => {
+export const curvePoints = (curve: CadCurve, segs: Segments, extremes: number[]): Vec2[] => {
   if (curve.type === "line") return [curve.start, curve.end];
+  const segments = typeof segs === "number" ? segs : segs(curve.type === "circle" ? curve.radius : Math.hypot(curve.start[0] - curve.center[0], curve.start[1] - curve.center[1]));
   if (curve.type === "circle") {
     const [cx, cy] = curve.center;
     const angles = [0, ...sweepAngles(0, TAU, segments, extremes)];
@@ -84,7 +88,7 @@ const d2 = (a: Vec2, b: Vec2) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2;
  * A loop as one closed polygon (first point not repeated). Curves are chained by matching end points
  * whatever their stored order and direction; a gap larger than `1e-4` of the loop's size is an error.
  */
-export const loopPolygon = (loop: CadLoop, segments: number, extremes: number[] = extremeAngles(undefined)): Vec2[] => {
+export const loopPolygon = (loop: CadLoop, segments: Segments, extremes: number[] = extremeAngles(undefined)): Vec2[] => {
   const curves = loop.curves;
   if (curves.length === 1 && curves[0].type === "circle") return curvePoints(curves[0], segments, extremes);
   if (curves.some((c) => c.type === "circle")) throw new MeshError("loopPolygon", "a circle can only form a loop on its own");

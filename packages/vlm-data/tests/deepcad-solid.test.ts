@@ -112,7 +112,7 @@ describe("DeepCAD JSON → solid on the 21 real files", async () => {
 describe("hand-made cases with analytic volumes", () => {
   const H = 0.5;
   it("box with a circular hole (both loops flagged outer), holes by containment", async () => {
-    const s = await buildSolid(model(extrude([rect(0, 0, 4, 3), [circle([2, 1.5], 1)]], { e1: H })), { segments: 4096 });
+    const s = await buildSolid(model(extrude([rect(0, 0, 4, 3), [circle([2, 1.5], 1)]], { e1: H })), { segments: 4096, chordTolerance: 0 });
     expect(s.volume).toBeCloseTo((12 - Math.PI) * H, 4);
     expect(s.watertight).toBe(true);
   });
@@ -120,7 +120,7 @@ describe("hand-made cases with analytic volumes", () => {
     const r = 0.5;
     const L = 2;
     const curves = [arc([L, 0], r, -Math.PI / 2, Math.PI / 2), line([0, -r], [L, -r]), arc([0, 0], r, Math.PI / 2, (3 * Math.PI) / 2), line([0, r], [L, r])];
-    const s = await buildSolid(model(extrude([curves], { e1: 1 })), { segments: 4096 });
+    const s = await buildSolid(model(extrude([curves], { e1: 1 })), { segments: 4096, chordTolerance: 0 });
     expect(s.volume).toBeCloseTo(2 * r * L + Math.PI * r * r, 4);
     expect(s.bbox.min[0]).toBeCloseTo(-r, 9);
     expect(s.bbox.max[0]).toBeCloseTo(L + r, 9);
@@ -147,7 +147,7 @@ describe("hand-made cases with analytic volumes", () => {
     expect(s.volume).toBeCloseTo(2 * 2 * 1, 9);
     const n: Vec3 = [Math.SQRT1_2, Math.SQRT1_2, 0];
     const rot = planeAt([5, 0, 0], n, [0, 0, 1]);
-    const j = await buildSolid(model(extrude([rect(-1, -1, 1, 1)], { e1: 1 }), extrude([[circle([0, 0], 0.5)]], { plane: rot, op: "Join", e1: 2 })), { segments: 4096 });
+    const j = await buildSolid(model(extrude([rect(-1, -1, 1, 1)], { e1: 1 }), extrude([[circle([0, 0], 0.5)]], { plane: rot, op: "Join", e1: 2 })), { segments: 4096, chordTolerance: 0 });
     expect(j.volume).toBeCloseTo(4 + Math.PI * 0.25 * 2, 4);
     expect(j.bodies).toBe(2);
     // the rotated cylinder's box, exact thanks to the axis-extreme vertices: x from 5 − 0.5/√2 … 5 + 2/√2 + 0.5/√2
