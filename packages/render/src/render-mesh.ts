@@ -157,10 +157,12 @@ export const rasterizeMesh = (mesh: Mesh, opts: Partial<RenderOptions> = {}): { 
 /**
  * Render an orthographic view of a mesh: z-buffer rasterisation, flat or smooth Lambert shading
  * with a light fixed in view space, silhouette and crease edges as dark lines, optional part colours.
+ * `out`, an image of the same size, is drawn into instead of a new one (batch renderers reuse one
+ * buffer per view and save the allocation).
  * @example const img = renderMesh(mesh, { view: "front", size: 512 }); writeFileSync("front.png", encodePng(img));
  */
-export const renderMesh = (mesh: Mesh, opts: Partial<RenderOptions> = {}): RgbaImage => {
+export const renderMesh = (mesh: Mesh, opts: Partial<RenderOptions> = {}, out?: RgbaImage): RgbaImage => {
   const o = { ...DEFAULT_RENDER, ...opts };
   const { shade, camera } = __rasterize(mesh, o);
-  return __shade(shade, camera, o);
+  return __shade(shade, camera, o, out);
 };

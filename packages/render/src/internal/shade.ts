@@ -43,7 +43,7 @@ const __coveredRect = (faceId: Int32Array, w: number, h: number): [number, numbe
  * surface of that slope can, creases where neighbouring faces' normals differ by more than
  * `creaseAngle`; pixels of the same face never make an edge.
  */
-export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): RgbaImage => {
+export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?: RgbaImage): RgbaImage => {
   const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel } = s;
   const f = cam.forward, r = cam.right, u = cam.up;
   let lx = -f[0] * 0.75 + u[0] * 0.55 - r[0] * 0.35, ly = -f[1] * 0.75 + u[1] * 0.55 - r[1] * 0.35, lz = -f[2] * 0.75 + u[2] * 0.55 - r[2] * 0.35;
@@ -62,7 +62,7 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions): Rgba
     const ac = Math.abs(c);
     faceTan[k] = ac > 0.05 ? Math.sqrt(1 - ac * ac) / ac : 20;
   }
-  const data = new Uint8ClampedArray(w * h * 4);
+  const data = out && out.width === w && out.height === h && out.data.length === w * h * 4 ? out.data : new Uint8ClampedArray(w * h * 4);
   const px32 = new Uint32Array(data.buffer);
   const pack = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
   const bg32 = pack(o.background[0], o.background[1], o.background[2]);

@@ -1,4 +1,5 @@
 import { basename, extname, join } from "node:path";
+import type { RgbaImage } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
 import { renderMesh } from "../render-mesh.js";
@@ -30,6 +31,10 @@ export interface RenderModelResult {
   ms: number;
 }
 
+let _img: RgbaImage | undefined;
+/** @internal One RGBA buffer per thread for views that are encoded as soon as they are drawn. */
+const __scratchImage = (size: number): RgbaImage => (_img && _img.width === size ? _img : (_img = { width: size, height: size, data: new Uint8ClampedArray(size * size * 4) }));
+
 const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
 
 /** Read one mesh, render its views with one shared camera frame, write the PNGs (synchronously: a batch worker has nothing else to do meanwhile). */
@@ -45,7 +50,8 @@ export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderMod
   const color = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor) ? "gray" : "auto";
   const images = [];
   for (let i = 0; i < job.views.length; i++) {
-    const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame });
+    // without a grid each image is encoded at once, so one per-thread buffer serves every view
+    const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame }, job.grid ? undefined : __scratchImage(job.size));
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
     writeFileAtomicSync(file, encodePngNode(img, { level: job.pngLevel ?? 6, color }));
     files.push(file);
