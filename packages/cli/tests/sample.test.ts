@@ -15,7 +15,7 @@ describe("sdfkit sample", () => {
     w.mockRestore();
     expect(code).toBe(0);
     const j = JSON.parse(chunks.join("").trim().split("\n").pop()!);
-    expect(j).toMatchObject({ count: 3000, preset: "seed-v2", signMethod: "winding" });
+    expect(j).toMatchObject({ count: 3000, preset: "seed-v2", signMethod: "pseudonormal" });
     expect(j.pos + j.neg).toBe(3000);
     const npz = decodeNpz(new Uint8Array(readFileSync(out)));
     expect(npz.pos.length / 4 + npz.neg.length / 4).toBe(3000);

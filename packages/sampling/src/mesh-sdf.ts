@@ -1,9 +1,11 @@
 import type { Sdf } from "@sdfkit/sdf-core";
-import { assertValidMesh, meshEdges, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
+import { assertValidMesh, meshComponents, meshEdges, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, type FlatBvh } from "./internal/bvh.js";
+import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, SIGN_PSEUDONORMAL, SIGN_RAYCAST, SIGN_WINDING, type FlatBvh } from "./internal/bvh.js";
+import { buildPseudonormals } from "./internal/pseudonormals.js";
+import { countSelfIntersections } from "./internal/self-intersections.js";
 
 /**
  * Exact signed distance to a triangle mesh: owns a flat BVH (closest point, ray parity) with
@@ -20,13 +22,16 @@ export class MeshSdf {
   readonly options: MeshSdfOptions;
   /** @internal */
   readonly bvh: FlatBvh;
+  /** Fraction of triangles whose pseudonormals decide the sign (1 for a clean closed mesh; 0 unless the sign method is "pseudonormal"). */
+  readonly pseudonormalCoverage: number = 0;
   private readonly hit = new Int32Array(1);
   private shared?: FlatBvh;
 
   constructor(mesh: Mesh, opts: Partial<MeshSdfOptions> = {}) {
     this.options = { ...DEFAULT_MESH_SDF, ...opts };
-    if (!["winding", "raycast", "auto"].includes(this.options.sign))
-      throw new InvalidArgumentError("MeshSdf", "opts.sign", '"winding" | "raycast" | "auto"', this.options.sign);
+    if (!["winding", "raycast", "pseudonormal", "auto"].includes(this.options.sign))
+      throw new InvalidArgumentError("MeshSdf", "opts.sign", '"winding" | "raycast" | "pseudonormal" | "auto"', this.options.sign);
+    if (!(this.options.pseudonormalRange >= 0)) throw new InvalidArgumentError("MeshSdf", "opts.pseudonormalRange", "a number >= 0", this.options.pseudonormalRange);
     if (!(this.options.beta >= 0)) throw new InvalidArgumentError("MeshSdf", "opts.beta", "a number >= 0", this.options.beta);
     assertValidMesh("MeshSdf", mesh);
     const tCount = mesh.indices.length / 3;
@@ -48,8 +53,31 @@ export class MeshSdf {
       if (c === 1) boundary++; else if (c > 2) nonManifold++;
     }
     this.openness = { boundaryEdges: boundary, nonManifoldEdges: nonManifold, degenerateTriangles: degenerate, closed: boundary === 0 && nonManifold === 0 };
-    this.signMethod = this.options.sign === "auto" ? (this.openness.closed ? "raycast" : "winding") : this.options.sign;
+    this.signMethod = this.options.sign === "auto" ? "pseudonormal" : this.options.sign;
     this.bvh = buildBvh(p, mesh.indices, keep);
+    if (this.signMethod === "pseudonormal") {
+      const { pn, clean, defects } = buildPseudonormals(mesh, e, keep, this.bvh.order);
+      // a self-intersecting mesh has sheets buried inside itself whose pseudonormals point "out":
+      // leave every sign to the winding number there
+      if (countSelfIntersections(this.bvh, mesh.indices) > 0) clean.fill(0);
+      // a component facing inwards (negative signed volume) is left to the winding number too
+      const { labels, count: nc } = meshComponents(mesh);
+      const vol = new Float64Array(nc);
+      const idx = mesh.indices;
+      for (let t = 0; t < tCount; t++) {
+        const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+        vol[labels[idx[3 * t]]] += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
+      }
+      const order = this.bvh.order;
+      for (let i = 0; i < order.length; i++) if (!(vol[labels[idx[3 * order[i]]]] > 0)) clean[i] = 0;
+      this.bvh.pn = pn;
+      this.bvh.clean = clean;
+      // a closed, clean surface: pseudonormals are exact everywhere; otherwise only near clean surface
+      this.bvh.pnMaxDist = defects === 0 ? Infinity : this.options.pseudonormalRange * Math.hypot(ext[0], ext[1], ext[2]);
+      let c = 0;
+      for (let i = 0; i < clean.length; i++) c += clean[i];
+      this.pseudonormalCoverage = clean.length ? c / clean.length : 0;
+    }
   }
 
   /** Unsigned distance of each xyz point; `faces` (optional) receives the closest triangle id. */
@@ -74,7 +102,15 @@ export class MeshSdf {
 
   /** True where a point is inside, by {@link MeshSdf.signMethod}. */
   inside(x: number, y: number, z: number): boolean {
-    return insideTest(this.bvh, this.signMethod === "raycast", this.options.beta, x, y, z);
+    if (this.signMethod !== "pseudonormal") return insideTest(this.bvh, this.signMethod === "raycast", this.options.beta, x, y, z);
+    const r = new Float32Array(1);
+    signedRangeBvh(this.bvh, SIGN_PSEUDONORMAL, this.options.beta, Float32Array.of(x, y, z), r, 0, 1);
+    return r[0] < 0;
+  }
+
+  /** @internal The sign mode code of the BVH queries. */
+  private get mode(): number {
+    return this.signMethod === "raycast" ? SIGN_RAYCAST : this.signMethod === "pseudonormal" ? SIGN_PSEUDONORMAL : SIGN_WINDING;
   }
 
   /** Signed distance (negative inside) of each xyz point. */
@@ -90,7 +126,7 @@ export class MeshSdf {
 
   /** @internal Signed distance for points [from, to). */
   signedRange(points: Float32Array, res: Float32Array, from: number, to: number): void {
-    signedRangeBvh(this.bvh, this.signMethod === "raycast", this.options.beta, points, res, from, to);
+    signedRangeBvh(this.bvh, this.mode, this.options.beta, points, res, from, to);
   }
 
   /**
@@ -119,7 +155,7 @@ export class MeshSdf {
           const w = spawn();
           w.once("message", () => { void w.terminate(); resolveJob(); });
           w.once("error", reject);
-          w.postMessage({ bvh: this.shared, raycast: this.signMethod === "raycast", beta: this.options.beta, points: sp, out: so, from: t * per, to: Math.min(n, (t + 1) * per) });
+          w.postMessage({ bvh: this.shared, mode: this.mode, beta: this.options.beta, points: sp, out: so, from: t * per, to: Math.min(n, (t + 1) * per) });
         }),
       ),
     );

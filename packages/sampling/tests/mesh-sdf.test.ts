@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, MeshError, type Mesh } from "@sdfkit/sdf-core";
+import { createRng, MeshError, normalizeMesh, sampleSurface, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { MeshSdf } from "@sdfkit/sampling";
 import { sharedData } from "../../../test-utils/shared-data.js";
@@ -85,7 +85,7 @@ describe("MeshSdf", () => {
     }
   });
 
-  for (const sign of ["winding", "raycast"] as const) {
+  for (const sign of ["winding", "raycast", "pseudonormal"] as const) {
     it(`analytic sphere: sign agreement >= 99.9 % and distance within discretisation error (${sign})`, () => {
       const sdf = new MeshSdf(sphere, { sign });
       expect(sdf.signMethod).toBe(sign);
@@ -104,19 +104,48 @@ describe("MeshSdf", () => {
     });
   }
 
-  it("open mesh (sphere with a cap removed) is reported and winding keeps the sign", () => {
+  it("open mesh (sphere with a cap removed) is reported; the pseudonormal sign falls back to the winding number near the hole", () => {
     const idx = Array.from(sphere.indices);
     const P = sphere.positions;
     const kept: number[] = [];
     for (let t = 0; t < idx.length; t += 3) if (P[idx[t] * 3 + 2] < 0.45 || P[idx[t + 1] * 3 + 2] < 0.45 || P[idx[t + 2] * 3 + 2] < 0.45) kept.push(idx[t], idx[t + 1], idx[t + 2]);
     const holed = { positions: P, indices: new Uint32Array(kept.slice(0, -3 * 4)) };
     const sdf = new MeshSdf(holed, { sign: "auto" });
-    expect(sdf.signMethod).toBe("winding");
+    expect(sdf.signMethod).toBe("pseudonormal");
+    expect(sdf.pseudonormalCoverage).toBeGreaterThan(0.5);
+    expect(sdf.pseudonormalCoverage).toBeLessThan(1);
     expect(sdf.openness.closed).toBe(false);
     expect(sdf.openness.boundaryEdges).toBeGreaterThan(0);
     const s = sdf.signedDistance(new Float32Array([0, 0, 0, 0.1, 0.1, -0.2, 0.9, 0, 0, 0, 0, -0.8]));
     expect(Array.from(s).map(Math.sign)).toEqual([-1, -1, 1, 1]);
   });
+
+  it("pseudonormal sign: identical to the winding number on every shared OBJ; self-intersecting meshes fall back entirely", async () => {
+    const coverage: Record<string, number> = {};
+    for (const file of ["fandisk.obj", "stanford-bunny.obj", "teapot.obj", "suzanne.obj", "cow.obj", "spot.obj", "rocker-arm.obj"]) {
+      const mesh = normalizeMesh(await readMesh(sharedData("obj", file))).mesh;
+      const pn = new MeshSdf(mesh, { sign: "pseudonormal" });
+      const wind = new MeshSdf(mesh, { sign: "winding" });
+      coverage[file] = pn.pseudonormalCoverage;
+      // near-surface bands and uniform points, as the sampler makes them
+      const rng = createRng(5);
+      const pts = new Float32Array(3 * 12_000);
+      const surf = sampleSurface(mesh, 8_000, { rng });
+      for (let i = 0; i < 8_000; i++) for (let k = 0; k < 3; k++) pts[3 * i + k] = surf.points[3 * i + k] + rng.normal() * (i % 2 ? 0.005 : 0.03);
+      for (let i = 8_000; i < 12_000; i++) for (let k = 0; k < 3; k++) pts[3 * i + k] = rng.uniform(-1, 1);
+      const a = pn.signedDistance(pts), b = wind.signedDistance(pts);
+      let same = 0, total = 0;
+      for (let i = 0; i < a.length; i++) {
+        expect(Math.abs(a[i])).toBe(Math.abs(b[i]));
+        if (Math.abs(b[i]) > 1e-3) { total++; if (Math.sign(a[i]) === Math.sign(b[i])) same++; }
+      }
+      expect(same / total, file).toBeGreaterThanOrEqual(0.999);
+    }
+    expect(coverage["fandisk.obj"]).toBe(1);
+    expect(coverage["spot.obj"]).toBe(1);
+    expect(coverage["stanford-bunny.obj"]).toBeGreaterThan(0.9); // 5 holes: their 2-ring falls back
+    for (const f of ["teapot.obj", "suzanne.obj", "cow.obj"]) expect(coverage[f], f).toBe(0); // self-intersecting
+  }, 60_000);
 
   it("inward-oriented (flipped) mesh keeps the right sign with the winding number", () => {
     const idx = sphere.indices.slice();

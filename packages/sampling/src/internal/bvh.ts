@@ -13,7 +13,18 @@ export interface FlatBvh {
   count: Uint32Array;
   dipole: Float64Array; // 7 per node: nx ny nz cx cy cz r
   nodeCount: number;
+  /** Pseudonormals per leaf-order triangle (21 doubles: face, edges ab bc ca, vertices a b c); sign mode "pseudonormal" only. */
+  pn?: Float64Array;
+  /** 1 where a leaf-order triangle's pseudonormals decide the sign (no defect within two rings). */
+  clean?: Uint8Array;
+  /** Farthest distance at which a clean triangle's pseudonormal decides the sign (Infinity for a clean closed mesh). */
+  pnMaxDist?: number;
 }
+
+/** Sign modes of the signed queries. */
+export const SIGN_WINDING = 0;
+export const SIGN_RAYCAST = 1;
+export const SIGN_PSEUDONORMAL = 2;
 
 const LEAF = 2;
 
@@ -122,7 +133,11 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
   return { tri, order, bounds: bounds.slice(0, nodeCount * 6), left: left.slice(0, nodeCount), start: start.slice(0, nodeCount), count: count.slice(0, nodeCount), dipole, nodeCount };
 };
 
-/** Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection 5.1.5). */
+/** Offsets (into a triangle's 21 pseudonormal doubles) of the feature the last closest point lies on. */
+const R_FACE = 0, R_AB = 3, R_BC = 6, R_CA = 9, R_A = 12, R_B = 15, R_C = 18;
+let _region = 0, _qx = 0, _qy = 0, _qz = 0;
+
+/** Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection 5.1.5); remembers the closest point and its feature. */
 export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: number, pz: number): number => {
   const ax = t[o], ay = t[o + 1], az = t[o + 2];
   const abx = t[o + 3] - ax, aby = t[o + 4] - ay, abz = t[o + 5] - az;
@@ -130,26 +145,28 @@ export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: n
   const apx = px - ax, apy = py - ay, apz = pz - az;
   const d1 = abx * apx + aby * apy + abz * apz, d2 = acx * apx + acy * apy + acz * apz;
   let qx: number, qy: number, qz: number;
-  if (d1 <= 0 && d2 <= 0) { qx = ax; qy = ay; qz = az; }
+  let region = R_FACE;
+  if (d1 <= 0 && d2 <= 0) { qx = ax; qy = ay; qz = az; region = R_A; }
   else {
     const bpx = px - t[o + 3], bpy = py - t[o + 4], bpz = pz - t[o + 5];
     const d3 = abx * bpx + aby * bpy + abz * bpz, d4 = acx * bpx + acy * bpy + acz * bpz;
-    if (d3 >= 0 && d4 <= d3) { qx = t[o + 3]; qy = t[o + 4]; qz = t[o + 5]; }
+    if (d3 >= 0 && d4 <= d3) { qx = t[o + 3]; qy = t[o + 4]; qz = t[o + 5]; region = R_B; }
     else {
       const vc = d1 * d4 - d3 * d2;
-      if (vc <= 0 && d1 >= 0 && d3 <= 0) { const v = d1 / (d1 - d3); qx = ax + v * abx; qy = ay + v * aby; qz = az + v * abz; }
+      if (vc <= 0 && d1 >= 0 && d3 <= 0) { const v = d1 / (d1 - d3); qx = ax + v * abx; qy = ay + v * aby; qz = az + v * abz; region = R_AB; }
       else {
         const cpx = px - t[o + 6], cpy = py - t[o + 7], cpz = pz - t[o + 8];
         const d5 = abx * cpx + aby * cpy + abz * cpz, d6 = acx * cpx + acy * cpy + acz * cpz;
-        if (d6 >= 0 && d5 <= d6) { qx = t[o + 6]; qy = t[o + 7]; qz = t[o + 8]; }
+        if (d6 >= 0 && d5 <= d6) { qx = t[o + 6]; qy = t[o + 7]; qz = t[o + 8]; region = R_C; }
         else {
           const vb = d5 * d2 - d1 * d6;
-          if (vb <= 0 && d2 >= 0 && d6 <= 0) { const w = d2 / (d2 - d6); qx = ax + w * acx; qy = ay + w * acy; qz = az + w * acz; }
+          if (vb <= 0 && d2 >= 0 && d6 <= 0) { const w = d2 / (d2 - d6); qx = ax + w * acx; qy = ay + w * acy; qz = az + w * acz; region = R_CA; }
           else {
             const va = d3 * d6 - d5 * d4;
             if (va <= 0 && d4 - d3 >= 0 && d5 - d6 >= 0) {
               const w = (d4 - d3) / (d4 - d3 + (d5 - d6));
               qx = t[o + 3] + w * (t[o + 6] - t[o + 3]); qy = t[o + 4] + w * (t[o + 7] - t[o + 4]); qz = t[o + 5] + w * (t[o + 8] - t[o + 5]);
+              region = R_BC;
             } else {
               const den = 1 / (va + vb + vc), v = vb * den, w = vc * den;
               qx = ax + abx * v + acx * w; qy = ay + aby * v + acy * w; qz = az + abz * v + acz * w;
@@ -159,6 +176,7 @@ export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: n
       }
     }
   }
+  _region = region; _qx = qx; _qy = qy; _qz = qz;
   const dx = px - qx, dy = py - qy, dz = pz - qz;
   return dx * dx + dy * dy + dz * dz;
 };
@@ -172,10 +190,14 @@ const boxDist2 = (b: Float64Array, o: number, x: number, y: number, z: number): 
 
 const stackBuf = new Int32Array(256);
 
-/** Exact squared distance to the closest triangle; `hit[0]` receives its leaf-order index. */
+/** The closest point and feature of the last {@link closestDist2} query: [qx, qy, qz, feature offset]. */
+export const closestPoint = new Float64Array(4);
+
+/** Exact squared distance to the closest triangle; `hit[0]` receives its leaf-order index, {@link closestPoint} the point. */
 export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit: Int32Array): number => {
   const { bounds, left, start, count, tri } = bvh;
   let best = Infinity, bestI = -1, sp = 0;
+  let bqx = 0, bqy = 0, bqz = 0, breg = 0;
   stackBuf[sp++] = 0;
   while (sp > 0) {
     const nd = stackBuf[--sp];
@@ -185,7 +207,7 @@ export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit:
       const s = start[nd], e = s + count[nd];
       for (let i = s; i < e; i++) {
         const d = pointTriangleDist2(tri, i * 9, x, y, z);
-        if (d < best) { best = d; bestI = i; }
+        if (d < best) { best = d; bestI = i; bqx = _qx; bqy = _qy; bqz = _qz; breg = _region; }
       }
     } else {
       const dl = boxDist2(bounds, l * 6, x, y, z), dr = boxDist2(bounds, (l + 1) * 6, x, y, z);
@@ -194,6 +216,7 @@ export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit:
     }
   }
   hit[0] = bestI;
+  closestPoint[0] = bqx; closestPoint[1] = bqy; closestPoint[2] = bqz; closestPoint[3] = breg;
   return best;
 };
 
@@ -292,12 +315,29 @@ export const insideTest = (bvh: FlatBvh, raycast: boolean, beta: number, x: numb
 };
 
 const hitBuf = new Int32Array(1);
-/** Signed distance (negative inside) for points [from, to). */
-export const signedRangeBvh = (bvh: FlatBvh, raycast: boolean, beta: number, points: Float32Array, res: Float32Array, from: number, to: number): void => {
+
+/**
+ * Inside test right after {@link closestDist2} (whose result is `d` and `hitBuf`/{@link closestPoint}):
+ * with the pseudonormal mode, the angle-weighted pseudonormal of the closest feature decides
+ * (Bærentzen & Aanæs 2005: exact for closed, consistently oriented manifolds) when that triangle is
+ * clean and the point is within `pnMaxDist`; everything else falls back to the winding number.
+ */
+const insideAfterClosest = (bvh: FlatBvh, mode: number, beta: number, x: number, y: number, z: number, d: number, hit: number): boolean => {
+  if (mode === SIGN_PSEUDONORMAL && bvh.clean![hit] && d <= bvh.pnMaxDist!) {
+    const o = hit * 21 + closestPoint[3];
+    const pn = bvh.pn!;
+    const s = (x - closestPoint[0]) * pn[o] + (y - closestPoint[1]) * pn[o + 1] + (z - closestPoint[2]) * pn[o + 2];
+    if (s !== 0) return s < 0;
+  }
+  return insideTest(bvh, mode === SIGN_RAYCAST, beta, x, y, z);
+};
+
+/** Signed distance (negative inside) for points [from, to); `mode` is SIGN_WINDING, SIGN_RAYCAST or SIGN_PSEUDONORMAL. */
+export const signedRangeBvh = (bvh: FlatBvh, mode: number, beta: number, points: Float32Array, res: Float32Array, from: number, to: number): void => {
   for (let i = from; i < to; i++) {
     const x = points[i * 3], y = points[i * 3 + 1], z = points[i * 3 + 2];
     const d = Math.sqrt(closestDist2(bvh, x, y, z, hitBuf));
-    res[i] = insideTest(bvh, raycast, beta, x, y, z) ? -d : d;
+    res[i] = insideAfterClosest(bvh, mode, beta, x, y, z, d, hitBuf[0]) ? -d : d;
   }
 };
 
@@ -309,5 +349,13 @@ export const shareBvh = (bvh: FlatBvh): FlatBvh => {
     s.set(a as never);
     return s;
   };
-  return { tri: share(bvh.tri), order: share(bvh.order), bounds: share(bvh.bounds), left: share(bvh.left), start: share(bvh.start), count: share(bvh.count), dipole: share(bvh.dipole), nodeCount: bvh.nodeCount };
+  const shareU8 = (a: Uint8Array) => {
+    const u = new Uint8Array(new SharedArrayBuffer(a.byteLength));
+    u.set(a);
+    return u;
+  };
+  return {
+    tri: share(bvh.tri), order: share(bvh.order), bounds: share(bvh.bounds), left: share(bvh.left), start: share(bvh.start), count: share(bvh.count), dipole: share(bvh.dipole), nodeCount: bvh.nodeCount,
+    ...(bvh.pn ? { pn: share(bvh.pn), clean: shareU8(bvh.clean!), pnMaxDist: bvh.pnMaxDist } : {}),
+  };
 };
