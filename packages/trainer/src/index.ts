@@ -5,3 +5,5 @@ export * from "./checkpoint.js";
 export * from "./training-log.js";
 export * from "./sample-grid-sparse.js";
 export * from "./curriculum-trainer.js";
+export * from "./extract-mesh.js";
+export * from "./reconstruct.js";
