@@ -1,6 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Rng, SampleSource } from "@sdfkit/sdf-core";
-import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
+import type { Mesh, Rng, SampleSource, SdfSamples } from "@sdfkit/sdf-core";
+import { chamferDistance, createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
+import { extractMesh } from "./extract-mesh.js";
+import { sampleMetrics } from "./validate-decoder.js";
+import { writeTrainingLog, type LogRow } from "./training-log.js";
 import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs } from "@sdfkit/sdf-core/model";
 import type { TrainSpecs } from "./api.js";
 import { learningRates, phaseAt } from "./learning-rate-schedule.js";
@@ -36,6 +39,24 @@ export interface EpochLog {
   /** Curriculum phase name ("" without a curriculum). */
   phase: string;
   seconds: number;
+  /** Mean sign accuracy on the held-out samples (validation epochs only). */
+  valSignAccuracy?: number;
+  /** Mean clamped L1 on the held-out samples (validation epochs only). */
+  valL1?: number;
+  /** Mean Chamfer distance (DeepSDF definition, unscaled) of extracted meshes to the reference meshes (Chamfer epochs only). */
+  chamfer?: number;
+}
+
+/** Held-out data for the validation inside {@link CurriculumTrainer.train}. */
+export interface TrainerValidation {
+  /** Held-out samples of a shape (sign accuracy and L1 every `ValidationFrequency` epochs). */
+  samples: (shape: string) => SdfSamples | Promise<SdfSamples>;
+  /** Reference mesh of a shape, in the samples' frame (Chamfer every `ChamferFrequency` epochs); omit to skip Chamfer. */
+  mesh?: (shape: string) => Mesh | Promise<Mesh>;
+  /** Grid resolution of the extracted meshes. @defaultValue 129 */
+  meshRes?: number;
+  /** Surface points per mesh for Chamfer. @defaultValue 30000 */
+  chamferSamples?: number;
 }
 
 /** Options of {@link CurriculumTrainer}. */
@@ -46,6 +67,10 @@ export interface TrainerOptions {
   onStep?: (e: { epoch: number; step: number; loss: number }) => void;
   /** Called after every epoch with a checkpoint of the finished state (e.g. `saveCheckpoint`). */
   onCheckpoint?: (c: TrainingCheckpoint) => Promise<void> | void;
+  /** Validation data: sign accuracy / L1 and Chamfer at the specs' frequencies. */
+  validation?: TrainerValidation;
+  /** Experiment folder: `log.csv` and `log.png` (loss and validation curves) are rewritten after every epoch. */
+  logDir?: string;
 }
 
 /**
@@ -64,6 +89,8 @@ export class CurriculumTrainer {
   readonly codes: tf.Variable;
   /** Finished epochs. */
   epoch = 0;
+  /** Every finished epoch's log row (kept across `train` calls; restored checkpoints continue it). */
+  readonly history: LogRow[] = [];
   private step = 0;
   private readonly rng: Rng;
   private readonly optDecoder: ExactAdam;
@@ -168,11 +195,48 @@ export class CurriculumTrainer {
       if (this.opts.signal?.aborted && batches * S.ScenesPerBatch < nS) break;
       this.epoch++;
       const log: EpochLog = { epoch: this.epoch, loss: sumLoss / batches, l1: sumL1 / batches, decoderLearningRate: lr.decoder, codeLearningRate: lr.codes, phase: ph?.phase.Name ?? "", seconds: (performance.now() - t0) / 1000 };
+      await this.__validate(log);
       logs.push(log);
+      this.history.push({ epoch: log.epoch, values: { loss: log.loss, l1: log.l1, val_l1: log.valL1, val_sign_error: log.valSignAccuracy === undefined ? undefined : 1 - log.valSignAccuracy, chamfer: log.chamfer } });
+      if (this.opts.logDir) await writeTrainingLog(this.opts.logDir, this.history);
       this.opts.onEpoch?.(log);
       if (this.opts.onCheckpoint) await this.opts.onCheckpoint(await this.checkpoint());
     }
     return logs;
+  }
+
+  /** The latent code of shape `i`. */
+  latent(i: number): Float32Array {
+    if (!Number.isInteger(i) || i < 0 || i >= this.shapes.length) throw new InvalidArgumentError("CurriculumTrainer.latent", "i", `a shape index in 0..${this.shapes.length - 1}`, i);
+    const L = this.specs.CodeLength;
+    return (this.codes.dataSync() as Float32Array).slice(i * L, (i + 1) * L);
+  }
+
+  /** @internal Validation at the specs' frequencies (and always after the last epoch). */
+  private async __validate(log: EpochLog): Promise<void> {
+    const v = this.opts.validation;
+    if (!v) return;
+    const S = this.specs;
+    const last = this.epoch === totalEpochs(S);
+    if (this.epoch % S.ValidationFrequency === 0 || last) {
+      let acc = 0, l1 = 0;
+      for (let i = 0; i < this.shapes.length; i++) {
+        const m = sampleMetrics(this.decoder, this.latent(i), await v.samples(this.shapes[i]), { clamp: S.ClampingDistance });
+        acc += m.signAccuracy;
+        l1 += m.l1;
+      }
+      log.valSignAccuracy = acc / this.shapes.length;
+      log.valL1 = l1 / this.shapes.length;
+    }
+    if (v.mesh && (this.epoch % S.ChamferFrequency === 0 || last)) {
+      let cd = 0;
+      for (let i = 0; i < this.shapes.length; i++) {
+        const { mesh } = extractMesh(this.decoder, this.latent(i), { res: v.meshRes ?? 129 });
+        if (mesh.indices.length === 0) return void (log.chamfer = Infinity);
+        cd += chamferDistance(mesh, await v.mesh(this.shapes[i]), { samples: v.chamferSamples ?? 30000 }).chamfer;
+      }
+      log.chamfer = cd / this.shapes.length;
+    }
   }
 
   /** The whole training state after the last finished epoch. */
@@ -182,7 +246,7 @@ export class CurriculumTrainer {
     const optimizer: Record<string, Float32Array> = {};
     for (const [tag, opt] of [["dec", this.optDecoder], ["code", this.optCodes]] as const)
       opt.getState().forEach((a, i) => (optimizer[`${tag}/${String(i).padStart(5, "0")}`] = a));
-    return { epoch: this.epoch, decoder, codes: this.codes.dataSync() as Float32Array, optimizer, rngState: this.rng.getState(), meta: { step: this.step, shapes: this.shapes } };
+    return { epoch: this.epoch, decoder, codes: this.codes.dataSync() as Float32Array, optimizer, rngState: this.rng.getState(), meta: { step: this.step, shapes: this.shapes, history: this.history } };
   }
 
   /** Continue from a checkpoint of a trainer with the same specs, shapes and decoder architecture. */
@@ -200,6 +264,9 @@ export class CurriculumTrainer {
     this.rng.setState(c.rngState);
     this.epoch = c.epoch;
     this.step = Number((c.meta as { step?: number })?.step ?? 0);
+    const h = (c.meta as { history?: LogRow[] })?.history;
+    this.history.length = 0;
+    if (Array.isArray(h)) this.history.push(...h.filter((r) => r.epoch <= c.epoch));
   }
 
   /** Free the codes and optimizer state (the decoder belongs to the caller). */

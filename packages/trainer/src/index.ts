@@ -7,3 +7,4 @@ export * from "./sample-grid-sparse.js";
 export * from "./curriculum-trainer.js";
 export * from "./extract-mesh.js";
 export * from "./reconstruct.js";
+export * from "./validate-decoder.js";
