@@ -212,4 +212,20 @@ describe("splitBySign / subsampleBalanced / npz / MeshSampleSource", () => {
     }
     expect(() => src.sample("nope", 10, "COARSE", createRng(1))).toThrow(InvalidArgumentError);
   });
+
+  it("MeshSampleSource with a pool: drawn once per (shape, mix), subsampled with the caller's rng, deterministic", () => {
+    const mesh = box(0.5);
+    const src = new MeshSampleSource({ cube: mesh }, { poolSize: 3000, poolSeed: 4 });
+    const a = src.sample("cube", 500, "DENSE", createRng(1));
+    const b = new MeshSampleSource({ cube: mesh }, { poolSize: 3000, poolSeed: 4 }).sample("cube", 500, "DENSE", createRng(1));
+    expect(a).toEqual(b);
+    // every drawn sample is one of the pool's (the pool is what sampleBands gives for that seed)
+    const pool = src.sample("cube", 3000 * 20, "DENSE", createRng(2)); // 60 k draws cover the 3 k pool
+    const keys = new Set<string>();
+    for (let i = 0; i < 60000; i++) keys.add(`${pool.points[3 * i]},${pool.points[3 * i + 1]},${pool.points[3 * i + 2]},${pool.sdf[i]}`);
+    expect(keys.size).toBeLessThanOrEqual(3000);
+    expect(keys.size).toBeGreaterThan(2990);
+    for (let i = 0; i < 500; i++) expect(keys.has(`${a.points[3 * i]},${a.points[3 * i + 1]},${a.points[3 * i + 2]},${a.sdf[i]}`)).toBe(true);
+    expect(() => new MeshSampleSource({ cube: mesh }, { poolSize: -1 })).toThrow(InvalidArgumentError);
+  });
 });

@@ -1,3 +1,4 @@
 export * from "./api.js";
 export * from "./DeepSdfDecoder.js";
 export * from "./backend.js";
+export * from "./inference-bundle.js";
