@@ -8,3 +8,4 @@ export * from "./curriculum-trainer.js";
 export * from "./extract-mesh.js";
 export * from "./reconstruct.js";
 export * from "./validate-decoder.js";
+export * from "./inference-files.js";

@@ -73,8 +73,10 @@ export const reconstruct = (decoder: DeepSdfDecoder, samples: SdfSamples, opts: 
       const zv = tf.tensor2d(z, [1, L]);
       const pts = tf.tensor2d(xyz, [per, 3]);
       const gt = tf.clipByValue(tf.tensor2d(sdf, [per, 1]), -o.clamp, o.clamp);
+      const ones = tf.ones([per, 1]);
       const f = (zz: tf.Tensor) => {
-        const input = tf.concat([tf.tile(zz, [per, 1]), pts], 1) as tf.Tensor2D;
+        // ones · z rather than tile(z): tfjs's tile gradient is one slice + add per repeated row
+        const input = tf.concat([tf.matMul(ones, zz as tf.Tensor2D), pts], 1) as tf.Tensor2D;
         const pred = tf.clipByValue(decoder.forward(input).out, -o.clamp, o.clamp);
         return tf.add(tf.mean(tf.abs(tf.sub(pred, gt))), tf.mul(o.l2, tf.mean(tf.square(zz)))) as tf.Scalar;
       };
