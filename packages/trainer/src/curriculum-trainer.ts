@@ -159,7 +159,8 @@ export class CurriculumTrainer {
         const regScale = S.CodeRegularization ? S.CodeRegularizationLambda * Math.min(1, this.epoch / 100) : 0;
         const seed = this.step;
         const [loss, l1] = tf.tidy(() => {
-          const oneHot = tf.oneHot(tf.tensor1d(idx, "int32"), nS).toFloat() as tf.Tensor2D; // gather-free lookup (wasm has no gather gradient)
+          // gather-free lookup (wasm has no gather gradient); tf.oneHot needs depth >= 2, one shape is a column of ones
+          const oneHot = (nS === 1 ? tf.ones([n, 1]) : tf.oneHot(tf.tensor1d(idx, "int32"), nS).toFloat()) as tf.Tensor2D;
           const pts = tf.tensor2d(xyz, [n, 3]);
           const gt = tf.clipByValue(tf.tensor2d(sdf, [n, 1]), -S.ClampingDistance, S.ClampingDistance);
           let l1Value = 0;
