@@ -1,7 +1,6 @@
 import type { RgbaImage } from "@sdfkit/sdf-core";
-import { InvalidArgumentError } from "@sdfkit/sdf-core";
+import { drawText, InvalidArgumentError } from "@sdfkit/sdf-core";
 import type { Rgb } from "./api.js";
-import { FONT_5X7 } from "./internal/font5x7.js";
 
 /** Options of {@link tileImages}. */
 export interface TileImagesOptions {
@@ -18,26 +17,8 @@ export interface TileImagesOptions {
 }
 export const DEFAULT_TILE_IMAGES: TileImagesOptions = { gap: 0, background: [255, 255, 255], labelScale: 2, labelColor: [0, 0, 0] };
 
-/** Draw a caption into an image in place (5×7 font; unknown characters print as '?'). */
-export const drawLabel = (img: RgbaImage, text: string, x: number, y: number, scale = 2, color: Rgb = [0, 0, 0]): RgbaImage => {
-  let cx = x;
-  for (const ch of text.toUpperCase()) {
-    const g = FONT_5X7[ch] ?? FONT_5X7["?"];
-    for (let row = 0; row < 7; row++)
-      for (let col = 0; col < 5; col++) {
-        if (!(g[row] & (0x10 >> col))) continue;
-        for (let dy = 0; dy < scale; dy++)
-          for (let dx = 0; dx < scale; dx++) {
-            const px = cx + col * scale + dx, py = y + row * scale + dy;
-            if (px < 0 || py < 0 || px >= img.width || py >= img.height) continue;
-            const p = 4 * (py * img.width + px);
-            img.data[p] = color[0]; img.data[p + 1] = color[1]; img.data[p + 2] = color[2]; img.data[p + 3] = 255;
-          }
-      }
-    cx += 6 * scale;
-  }
-  return img;
-};
+/** Draw a caption into an image in place (5×7 font; unknown characters print as '?'): sdf-core's `drawText`. */
+export const drawLabel = (img: RgbaImage, text: string, x: number, y: number, scale = 2, color: Rgb = [0, 0, 0]): RgbaImage => drawText(img, text, x, y, scale, color);
 
 /**
  * Tile images into a grid of `cols` columns, row by row (OpenECAD's 2×2: iso, x, y, z). Tiles keep

@@ -18,3 +18,4 @@ export * from "./chamfer-distance.js";
 export * from "./mesh-report.js";
 export * from "./parse-stl.js";
 export * from "./parse-ply.js";
+export * from "./draw-text.js";

@@ -24,11 +24,18 @@ describe("training log", () => {
       for (let y = 0; y < img.height; y++) { const i = (y * img.width + x) * 4; if (img.data[i] === 31 && img.data[i + 1] === 119) return y; }
       return -1;
     };
-    const yl = blueAt(8), yr = blueAt(91);
-    expect(yl).toBe(8); // highest value at the top margin
-    expect(yr).toBe(51); // lowest at the bottom margin
-    expect(blueAt(50)).toBeGreaterThan(yl);
-    expect(blueAt(50)).toBeLessThan(yr);
+    // plot area: x 25..91 (left margin for the y labels), y 8..44 (bottom margin for the epochs)
+    const yl = blueAt(25), yr = blueAt(91);
+    expect(yl).toBe(8); // highest value at the top
+    expect(yr).toBe(44); // lowest at the bottom
+    expect(blueAt(40)).toBeGreaterThan(yl);
+    expect(blueAt(40)).toBeLessThan(yr);
+    // the legend names the curve in its colour (top right), the axes carry labels (grey ink)
+    let legend = 0, ink = 0;
+    for (let y = 8; y < 20; y++) for (let x = 60; x < 90; x++) { const i = (y * img.width + x) * 4; if (img.data[i] === 31 && img.data[i + 1] === 119) legend++; }
+    for (let y = 45; y < 60; y++) for (let x = 0; x < 100; x++) { const i = (y * img.width + x) * 4; if (img.data[i] === 90 && img.data[i + 1] === 90) ink++; }
+    expect(legend).toBeGreaterThan(10);
+    expect(ink).toBeGreaterThan(10);
     expect(() => plotLog(rows, { width: 3 })).toThrow(InvalidArgumentError);
   });
   it("writes log.csv and a PNG", async () => {
