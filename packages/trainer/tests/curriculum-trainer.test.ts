@@ -1,24 +1,10 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { sphere, box, type Rng, type SampleSource, type Sdf, type SdfSamples } from "@sdfkit/sdf-core";
+import { sphere, box } from "@sdfkit/sdf-core";
+import { analyticSource } from "./analytic-source.js";
 import { DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { CurriculumTrainer, decoderSpecsFrom, validateSpecs, type TrainSpecs } from "@sdfkit/trainer";
 
-/** Analytic shapes as the injected sample source: near-surface and uniform samples with exact sdf. */
-const analyticSource = (shapes: Record<string, Sdf>): SampleSource => ({
-  sample(shape: string, count: number, _mix: string, rng: Rng): SdfSamples {
-    const points = new Float32Array(3 * count);
-    for (let i = 0; i < count; i++) {
-      const r = i % 2 === 0 ? rng.uniform(0.2, 0.8) : rng.uniform(0, 1);
-      const x = rng.normal(), y = rng.normal(), z = rng.normal();
-      const l = Math.hypot(x, y, z) || 1;
-      points[3 * i] = (x / l) * r;
-      points[3 * i + 1] = (y / l) * r;
-      points[3 * i + 2] = (z / l) * r;
-    }
-    return { points, sdf: shapes[shape](points) };
-  },
-});
 const shapes = { small: sphere(0.3), big: sphere(0.55), cube: box([0.35, 0.35, 0.35]) };
 const specs = (): TrainSpecs =>
   validateSpecs({

@@ -3,24 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createRng, marchingCubes, sampleGrid, sphere, type Rng, type SampleSource, type Sdf, type SdfSamples } from "@sdfkit/sdf-core";
+import { createRng, marchingCubes, sampleGrid, sphere, type Rng, type Sdf, type SdfSamples } from "@sdfkit/sdf-core";
 import { DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { CurriculumTrainer, decoderSpecsFrom, sampleMetrics, validateSpecs } from "@sdfkit/trainer";
+import { analyticSource, drawAnalytic } from "./analytic-source.js";
 
 const shapes: Record<string, Sdf> = { small: sphere(0.3), big: sphere(0.55) };
-const draw = (shape: string, count: number, rng: Rng): SdfSamples => {
-  const points = new Float32Array(3 * count);
-  for (let i = 0; i < count; i++) {
-    const r = i % 2 === 0 ? rng.uniform(0.15, 0.75) : rng.uniform(0, 1);
-    const x = rng.normal(), y = rng.normal(), z = rng.normal();
-    const l = Math.hypot(x, y, z) || 1;
-    points[3 * i] = (x / l) * r;
-    points[3 * i + 1] = (y / l) * r;
-    points[3 * i + 2] = (z / l) * r;
-  }
-  return { points, sdf: shapes[shape](points) };
-};
-const source: SampleSource = { sample: (shape, count, _mix, rng) => draw(shape, count, rng) };
+const draw = (shape: string, count: number, rng: Rng): SdfSamples => drawAnalytic(shapes[shape], count, rng);
+const source = analyticSource(shapes);
 
 describe("training validation, log and memory", () => {
   beforeAll(async () => {
