@@ -164,7 +164,11 @@ export interface TrainPartSdfOptions {
   eikonalWeight: number;
   /** Adam learning rate (cosine-decayed to 5 % over the steps). @defaultValue 2e-3 */
   learningRate: number;
-  /** Clamp |sdf| of prediction and target to this (DeepSDF δ); 0 = no clamp. @defaultValue 0.2 */
+  /**
+   * Clamp |sdf| of prediction and target to this (DeepSDF δ); 0 = no clamp (the default: the exact part
+   * SDFs are valid targets everywhere, and a clamped prediction has no gradient, so a head that starts
+   * or drifts beyond +δ everywhere stays outside — seen on the snowman's head). @defaultValue 0
+   */
   clamp: number;
   /** Bounds of the uniform samples. @defaultValue [-1, 1] on every axis */
   bounds: { min: [number, number, number]; max: [number, number, number] };
@@ -181,7 +185,7 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   eikonalPoints: 1024,
   eikonalWeight: 0.1,
   learningRate: 2e-3,
-  clamp: 0.2,
+  clamp: 0,
   bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
   rng: createRng(0),
 };
