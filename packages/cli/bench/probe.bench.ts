@@ -32,6 +32,10 @@ const rows = r.shapes.map((s) => [s.name, s.k, ...s.layerAri.map((a) => a.toFixe
 rows.push(["**mean**", "", ...r.meanLayerAri.map((a) => a.toFixed(3)), "", `**${r.meanAri.toFixed(3)}**`, (r.shapes.reduce((a, s) => a + s.accuracy, 0) / r.shapes.length).toFixed(3), r.meanOracleAri.toFixed(3), "0.559"]);
 console.log(`PE ${pe ?? "default"}, epochs ${epochs}, samples/shape/step ${samples}, seed ${seed}; training ${r.trainSeconds.toFixed(0)} s, final L1 ${r.finalL1.toFixed(5)}`);
 console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((x) => `| ${x.join(" | ")} |`).join("\n")}`);
+console.log("\n| shape | classifier surface centroid | surface softmax | volume centroid | volume softmax |\n|---|---|---|---|---|");
+for (const s of r.shapes) console.log(`| ${s.name} | ${s.classifier.surface.centroid.toFixed(3)} | ${s.classifier.surface.softmax.toFixed(3)} | ${s.classifier.volume.centroid.toFixed(3)} | ${s.classifier.volume.softmax.toFixed(3)} |`);
+const mc = r.meanClassifier;
+console.log(`| **mean** | ${mc.surface.centroid.toFixed(3)} | ${mc.surface.softmax.toFixed(3)} | ${mc.volume.centroid.toFixed(3)} | ${mc.volume.softmax.toFixed(3)} |`);
 console.log(`mean ARI label-free ${r.meanAri.toFixed(3)} (goal 0.8; seed oracle 0.559, ratio ${(r.meanAri / 0.559).toFixed(2)})`);
 const dir = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results");
 mkdirSync(dir, { recursive: true });

@@ -1,7 +1,7 @@
 import type { AssemblySpec, Rng, SampleSource, Sdf, SdfSamples } from "@sdfkit/sdf-core";
 import { assemblyLabels, assemblySdf, createRng, InvalidArgumentError, parseAssemblySpec } from "@sdfkit/sdf-core";
 import { DeepSdfDecoder, type NetworkSpecs } from "@sdfkit/sdf-core/model";
-import { adjustedRandIndex, bestPermutationAccuracy, selectLayer, type FeatureLayer } from "@sdfkit/segmentation";
+import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, selectLayer, type FeatureLayer } from "@sdfkit/segmentation";
 import { CurriculumTrainer, validateSpecs, type EpochLog } from "@sdfkit/trainer";
 
 /** Options of {@link probeShapes} (defaults: the seed study's probe setting). */
@@ -58,6 +58,12 @@ export interface ShapeProbe {
   silhouette: number[];
   /** The best layer's ARI (an oracle choice, reported for comparison with the seed only). */
   oracleAri: number;
+  /**
+   * Activation classifiers (nearest centroid, softmax head) fitted on the chosen layer's clusters of
+   * the even-numbered probe points, scored against the true parts (best permutation) on the odd-numbered
+   * surface points and on interior volume points (sdf < −band).
+   */
+  classifier: { surface: { centroid: number; softmax: number }; volume: { centroid: number; softmax: number } };
 }
 
 /** Result of {@link probeShapes}. */
@@ -67,6 +73,8 @@ export interface ProbeReport {
   meanAri: number;
   /** Mean ARI of the oracle (best) layer per shape. */
   meanOracleAri: number;
+  /** Mean classifier accuracies (see {@link ShapeProbe.classifier}). */
+  meanClassifier: { surface: { centroid: number; softmax: number }; volume: { centroid: number; softmax: number } };
   /** Mean ARI per layer over the shapes. */
   meanLayerAri: number[];
   /** Final training L1 (clamped). */
@@ -108,6 +116,45 @@ export const sampleBand = (spec: AssemblySpec, sdf: Sdf, count: number, band: nu
       }
   }
   return out;
+};
+
+/** `count` interior points (sdf < −depth), uniform in volume (rejection in the shape's box). */
+export const sampleInterior = (spec: AssemblySpec, sdf: Sdf, count: number, depth: number, rng: Rng): Float32Array => {
+  const [lo, hi] = __bounds(spec, 0);
+  const out = new Float32Array(3 * count);
+  const B = 65536, p = new Float32Array(3 * B), d = new Float32Array(B);
+  let n = 0, tries = 0;
+  while (n < count) {
+    if (++tries > 2000) throw new InvalidArgumentError("sampleInterior", "depth", `a depth that leaves interior points of '${spec.name}'`, depth);
+    for (let i = 0; i < 3 * B; i++) p[i] = rng.uniform(lo[i % 3], hi[i % 3]);
+    sdf(p, d);
+    for (let i = 0; i < B && n < count; i++)
+      if (d[i] < -depth) {
+        out.set(p.subarray(3 * i, 3 * i + 3), 3 * n);
+        n++;
+      }
+  }
+  return out;
+};
+
+/** @internal Row-wise concatenation of layers (n rows each). */
+const __concat = (layers: FeatureLayer[], n: number): FeatureLayer => {
+  const dim = layers.reduce((a, l) => a + l.dim, 0), data = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    let off = i * dim;
+    for (const l of layers) {
+      data.set(l.data.subarray(i * l.dim, (i + 1) * l.dim), off);
+      off += l.dim;
+    }
+  }
+  return { data, dim };
+};
+
+/** @internal Rows of a flat n × dim array. */
+const __rows = (x: Float32Array, dim: number, pick: (i: number) => boolean, n: number): Float32Array => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (pick(i)) for (let d = 0; d < dim; d++) out.push(x[i * dim + d]);
+  return Float32Array.from(out);
 };
 
 /**
@@ -191,19 +238,28 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
       const truth = assemblyLabels(spec, points);
       const latent = codes.slice(s * o.latentSize, (s + 1) * o.latentSize);
       const acts = await decoder.activations(latent, points, o.hidden.map((_, i) => i));
+      const n = o.probePoints;
       const layers: FeatureLayer[] = acts.map((data, i) => ({ data, dim: o.hidden[i] }));
-      const dimAll = o.hidden.reduce((a, b) => a + b, 0), n = o.probePoints;
-      const all = new Float32Array(n * dimAll);
-      for (let i = 0; i < n; i++) {
-        let off = i * dimAll;
-        for (const l of layers) {
-          all.set(l.data.subarray(i * l.dim, (i + 1) * l.dim), off);
-          off += l.dim;
-        }
-      }
-      layers.push({ data: all, dim: dimAll });
+      layers.push(__concat(layers, n));
       const sel = selectLayer(layers, k, { rng: createRng(o.seed + 7 * s) });
       const layerAri = sel.labels.map((l) => adjustedRandIndex(truth, l));
+      // classifiers on the chosen layer: fit on the clusters of even points, score odd points and interior points
+      const F = layers[sel.layer], cl = sel.labels[sel.layer];
+      const even = (i: number) => i % 2 === 0, odd = (i: number) => i % 2 === 1;
+      const xTrain = __rows(F.data, F.dim, even, n), yTrain = cl.filter((_, i) => even(i));
+      const xSurf = __rows(F.data, F.dim, odd, n), tSurf = truth.filter((_, i) => odd(i));
+      const nv = Math.min(2000, n);
+      const vol = sampleInterior(spec, assemblySdf(spec), nv, o.band, rng);
+      const vActs = await decoder.activations(latent, vol, o.hidden.map((_, i) => i));
+      const vLayers: FeatureLayer[] = vActs.map((data, i) => ({ data, dim: o.hidden[i] }));
+      vLayers.push(__concat(vLayers, nv));
+      const xVol = vLayers[sel.layer].data, tVol = assemblyLabels(spec, vol);
+      const classifier = { surface: { centroid: 0, softmax: 0 }, volume: { centroid: 0, softmax: 0 } };
+      for (const kind of ["centroid", "softmax"] as const) {
+        const c = ActivationClassifier.fit(xTrain, F.dim, yTrain, { kind, epochs: 100, rng: createRng(o.seed + 11 * s) });
+        classifier.surface[kind] = bestPermutationAccuracy(tSurf, c.predict(xSurf));
+        classifier.volume[kind] = bestPermutationAccuracy(tVol, c.predict(xVol));
+      }
       shapes.push({
         name: spec.name,
         k,
@@ -213,6 +269,7 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
         layerAri,
         silhouette: sel.scores,
         oracleAri: Math.max(...layerAri),
+        classifier,
       });
     }
     const mean = (f: (x: ShapeProbe) => number) => shapes.reduce((a, x) => a + f(x), 0) / shapes.length;
@@ -220,6 +277,10 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
       shapes,
       meanAri: mean((x) => x.ari),
       meanOracleAri: mean((x) => x.oracleAri),
+      meanClassifier: {
+        surface: { centroid: mean((x) => x.classifier.surface.centroid), softmax: mean((x) => x.classifier.surface.softmax) },
+        volume: { centroid: mean((x) => x.classifier.volume.centroid), softmax: mean((x) => x.classifier.volume.softmax) },
+      },
       meanLayerAri: Array.from({ length: nl + 1 }, (_, i) => mean((x) => x.layerAri[i])),
       finalL1: logs.length ? logs[logs.length - 1].l1 : NaN,
       trainSeconds,

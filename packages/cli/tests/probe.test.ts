@@ -68,6 +68,14 @@ describe("sdfkit probe", () => {
       expect(s.accuracy).toBeGreaterThanOrEqual(0.5);
       expect(s.accuracy).toBeLessThanOrEqual(1);
     }
+    for (const s of r.shapes)
+      for (const v of [s.classifier.surface.centroid, s.classifier.surface.softmax, s.classifier.volume.centroid, s.classifier.volume.softmax]) {
+        expect(v).toBeGreaterThanOrEqual(0.5);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    // the balls' clusters are right, so a classifier fitted on them labels held-out surface and interior points right
+    expect(r.shapes[0].classifier.surface.centroid).toBeGreaterThan(0.95);
+    expect(r.shapes[0].classifier.volume.centroid).toBeGreaterThan(0.9);
     expect(r.meanAri).toBeCloseTo((r.shapes[0].ari + r.shapes[1].ari) / 2, 12);
     // two disjoint balls: with raw-xyz input every layer's clustering finds them (PE 6 needs far more training)
     expect(r.shapes[0].ari).toBeGreaterThan(0.95);
