@@ -190,7 +190,7 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   rng: createRng(0),
 };
 
-/** @internal Points: 30 % uniform in the bounds, 70 % near the union's surface (pool points + N(0, σ²), σ ∈ {0.01, 0.05}). */
+/** @internal Points: 30 % uniform in the bounds, 70 % near the parts' surfaces (pool points + N(0, σ²), σ ∈ {0.01, 0.05}). */
 const __samplePoints = (pool: Float32Array, n: number, b: TrainPartSdfOptions["bounds"], rng: Rng): Float32Array => {
   const p = new Float32Array(3 * n), np = pool.length / 3, u = Math.round(0.3 * n);
   for (let i = 0; i < n; i++) {
@@ -206,7 +206,7 @@ const __samplePoints = (pool: Float32Array, n: number, b: TrainPartSdfOptions["b
 
 /**
  * Train a {@link PartSdfDecoder} with per-part supervision: head k regresses part k's exact SDF
- * (L1, optionally clamped) at points near the union's surface and uniform in the bounds, plus an
+ * (L1, optionally clamped) at points near every part's own surface and uniform in the bounds, plus an
  * eikonal term (|∇f_k| = 1, by central differences so only first-order gradients are needed).
  * `parts` are the ground-truth part SDFs (e.g. `partSdfs(spec)` of an analytic assembly, or pseudo
  * ground truth). Adam, cosine learning-rate decay. Returns the last logged losses.
@@ -221,26 +221,25 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   if (!(o.learningRate > 0)) throw new InvalidArgumentError("trainPartSdf", "learningRate", "a number > 0", o.learningRate);
   if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError("trainPartSdf", "eikonalWeight", "a number >= 0", o.eikonalWeight);
 
-  // a pool of points near the union's surface (rejection from uniform, |min_k d_k| < 0.02)
-  const union: Sdf = (pts, out) => {
-    const n = pts.length / 3, r = out ?? new Float32Array(n).fill(Infinity), tmp = new Float32Array(n);
-    if (out) r.fill(Infinity);
-    for (const f of parts) {
-      f(pts, tmp);
-      for (let i = 0; i < n; i++) if (tmp[i] < r[i]) r[i] = tmp[i];
-    }
-    return r;
-  };
-  const poolN = 20000, pool = new Float32Array(3 * poolN);
+  // a pool of points near EVERY part's own surface (rejection from uniform, |d_k| < 0.02, an equal share
+  // per part), so a head is also supervised where its part hides inside another part
+  const poolN = 20000, per = Math.ceil(poolN / P), pool = new Float32Array(3 * per * P);
   {
-    let got = 0;
     const B = 32768, cand = new Float32Array(3 * B), d = new Float32Array(B);
-    for (let tries = 0; got < poolN && tries < 400; tries++) {
-      for (let i = 0; i < 3 * B; i++) cand[i] = o.rng.uniform(o.bounds.min[i % 3], o.bounds.max[i % 3]);
-      union(cand, d);
-      for (let i = 0; i < B && got < poolN; i++) if (Math.abs(d[i]) < 0.02) pool.set(cand.subarray(3 * i, 3 * i + 3), 3 * got++);
+    let got = 0;
+    for (let k = 0; k < P; k++) {
+      let mine = 0;
+      for (let tries = 0; mine < per && tries < 400; tries++) {
+        for (let i = 0; i < 3 * B; i++) cand[i] = o.rng.uniform(o.bounds.min[i % 3], o.bounds.max[i % 3]);
+        parts[k](cand, d);
+        for (let i = 0; i < B && mine < per; i++)
+          if (Math.abs(d[i]) < 0.02) {
+            pool.set(cand.subarray(3 * i, 3 * i + 3), 3 * got++);
+            mine++;
+          }
+      }
+      if (mine === 0) throw new InvalidArgumentError("trainPartSdf", `parts[${k}]`, "a part SDF with a surface inside the bounds", "no point with |sdf| < 0.02");
     }
-    if (got === 0) throw new InvalidArgumentError("trainPartSdf", "parts", "part SDFs with a surface inside the bounds", "no point with |sdf| < 0.02");
   }
   const opt = tf.train.adam(o.learningRate);
   const vars = decoder.variables;
