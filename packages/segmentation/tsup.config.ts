@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", "model/index": "src/model/index.ts" },
+  external: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm"],
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

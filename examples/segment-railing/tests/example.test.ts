@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parsePly } from "@sdfkit/sdf-core";
+import { repoRoot } from "../../../test-utils/shared-data.js";
+
+describe("examples/segment-railing", () => {
+  it("runs mesh → samples → train → mesh → segments → coloured PLY at its smallest setting", () => {
+    const out = mkdtempSync(join(tmpdir(), "sdfkit-segment-railing-"));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        ["--conditions=source", "--import", "tsx", "segment-railing.ts", "--out", out, "--epochs", "3", "--samples", "1024", "--pool", "20000", "--preset", "32,32", "--pe", "0", "--res", "32"],
+        { cwd: join(repoRoot, "examples", "segment-railing"), encoding: "utf8" },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+      expect(report.vertices).toBe(58828);
+      expect(report.parts).toBeGreaterThanOrEqual(1);
+      expect(report.ari).toBeGreaterThanOrEqual(-1);
+      expect(report.ari).toBeLessThanOrEqual(1);
+      const files = readdirSync(out);
+      expect(files.filter((f) => /^part-\d+\.obj$/.test(f)).length).toBe(report.parts);
+      expect(existsSync(join(out, "decoder-mesh.obj"))).toBe(true);
+      const ply = parsePly(new Uint8Array(readFileSync(join(out, "segmented.ply"))));
+      expect(ply.positions.length / 3).toBe(58828);
+      expect(ply.colors?.length).toBeGreaterThan(0);
+      expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/ARI vs labels/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

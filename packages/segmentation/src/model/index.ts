@@ -1,0 +1,2 @@
+export * from "./PartSdfDecoder.js";
+export * from "./part-iou.js";
