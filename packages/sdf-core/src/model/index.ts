@@ -1,3 +1,5 @@
 export * from "./api.js";
 export * from "./DeepSdfDecoder.js";
 export * from "./backend.js";
+export * from "./onnx-graph.js";
+export * from "./inference-engine.js";
