@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { buildDecoderOnnx, createInferenceEngine, DeepSdfDecoder, loadOnnxRuntime, selectBackend, type NetworkSpecs } from "@sdfkit/sdf-core/model";
-import { InvalidArgumentError, UnsupportedError } from "@sdfkit/sdf-core";
+import { InvalidArgumentError, UnsupportedError, sampleGrid, sampleGridAsync, marchingCubes, sphere } from "@sdfkit/sdf-core";
 
 // A small network with everything the graph builder handles: PE, skip re-injection, weight norm.
 const SMALL: NetworkSpecs = { latentSize: 8, dims: [32, 32, 32, 32], latentIn: [2], dropout: [0, 1], dropoutProb: 0.2, weightNorm: true, peFrequencies: 2 };
@@ -151,6 +151,17 @@ describe("createInferenceEngine", () => {
   });
 });
 
+describe("sampleGridAsync", () => {
+  it("gives sampleGrid's grid for an async SDF and validates like it", async () => {
+    const s = sphere(0.5);
+    const a = sampleGrid(s, { res: [9, 7, 5], batchSize: 37 });
+    const b = await sampleGridAsync(async (p, out) => s(p, out), { res: [9, 7, 5], batchSize: 11 });
+    expect(maxDiff(a.data, b.data)).toBe(0);
+    await expect(sampleGridAsync(async () => new Float32Array(1), { res: 4 })).rejects.toThrow(/length >= /);
+    await expect(sampleGridAsync(s, { res: 1 })).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
 const ort = await loadOnnxRuntime();
 describe.skipIf(!ort)(`onnx engine${ort ? "" : " (skipped: optional peer onnxruntime-node is not installed)"}`, () => {
   beforeAll(async () => {
@@ -170,6 +181,25 @@ describe.skipIf(!ort)(`onnx engine${ort ? "" : " (skipped: optional peer onnxrun
       d.dispose();
     });
   }
+  it("meshes a decoder grid through sampleGridAsync like the tfjs path; decoder.activations delegates", async () => {
+    const d = DeepSdfDecoder.fromSpecs("seed-v1", { seed: 4 });
+    const z = latentOf(64);
+    const e = await createInferenceEngine(d, { engine: "onnx", batchSize: 4096 });
+    const ref = sampleGrid(d.toSdf(z), { res: 24 });
+    const got = await sampleGridAsync(e.toSdf(z), { res: 24 });
+    expect(maxDiff(got.data, ref.data)).toBeLessThan(1e-5);
+    const iso = ref.data[ref.data.length >> 1];
+    const m1 = marchingCubes(ref, { iso }), m2 = marchingCubes(got, { iso });
+    expect(m1.indices.length).toBeGreaterThan(0);
+    expect(Math.abs(m1.indices.length - m2.indices.length)).toBeLessThanOrEqual(6);
+    const x = points(500, 9);
+    const viaEngine = await d.activations(z, x, [1], { engine: e });
+    const fwd = e.layerForward(z, [1]);
+    expect(maxDiff((await fwd(x))[0], viaEngine[0])).toBe(0);
+    expect(maxDiff(viaEngine[0], (await d.activations(z, x, [1]))[0])).toBeLessThan(1e-5);
+    await e.dispose();
+    d.dispose();
+  });
   it("auto picks onnx; writes into out; clamps", async () => {
     const d = DeepSdfDecoder.fromSpecs(SMALL, { seed: 1 });
     const e = await createInferenceEngine(d, { clamp: 0.02 });

@@ -1,3 +1,4 @@
+import type { AsyncSdf } from "../sample-grid-async.js";
 import { InvalidArgumentError, UnsupportedError } from "../errors.js";
 import { DeepSdfDecoder } from "./DeepSdfDecoder.js";
 import { layerShapes } from "./api.js";
@@ -32,6 +33,10 @@ export interface InferenceEngine {
   predict(latent: Float32Array, xyz: Float32Array, out?: Float32Array): Promise<Float32Array>;
   /** Hidden-layer ReLU outputs at points: one Float32Array [N × width] per requested layer. */
   activations(latent: Float32Array, xyz: Float32Array, layers: number[]): Promise<Float32Array[]>;
+  /** The SDF of one latent code as an asynchronous batch SDF (for `sampleGridAsync`). */
+  toSdf(latent: Float32Array): AsyncSdf;
+  /** Hidden activations of one latent code as the `forward` of segmentation's `probeActivations`. */
+  layerForward(latent: Float32Array, layers: number[]): (points: Float32Array) => Promise<Float32Array[]>;
   /** Release the engine's sessions (the decoder itself is untouched). */
   dispose(): Promise<void>;
 }
@@ -75,7 +80,21 @@ const __clampInPlace = (a: Float32Array, c: number) => {
   if (c > 0) for (let i = 0; i < a.length; i++) a[i] = a[i] < -c ? -c : a[i] > c ? c : a[i];
 };
 
-const __tfjsEngine = (decoder: DeepSdfDecoder, o: InferenceEngineOptions): InferenceEngine => {
+type __Core = Omit<InferenceEngine, "toSdf" | "layerForward">;
+const __withHelpers = (e: __Core, decoder: DeepSdfDecoder): InferenceEngine => ({
+  ...e,
+  toSdf(latent) {
+    __validate(decoder, "InferenceEngine.toSdf", latent, new Float32Array(0));
+    return (points, out) => e.predict(latent, points, out);
+  },
+  layerForward(latent, layers) {
+    __validate(decoder, "InferenceEngine.layerForward", latent, new Float32Array(0));
+    __validateLayers(decoder, "InferenceEngine.layerForward", layers);
+    return (points) => e.activations(latent, points, layers);
+  },
+});
+
+const __tfjsEngine = (decoder: DeepSdfDecoder, o: InferenceEngineOptions): __Core => {
   const b = decoder.toBundle();
   const snap = DeepSdfDecoder.fromBundle(b.json, b.data);
   return {
@@ -97,7 +116,7 @@ const __tfjsEngine = (decoder: DeepSdfDecoder, o: InferenceEngineOptions): Infer
   };
 };
 
-const __onnxEngine = async (ort: __Ort, decoder: DeepSdfDecoder, o: InferenceEngineOptions): Promise<InferenceEngine> => {
+const __onnxEngine = async (ort: __Ort, decoder: DeepSdfDecoder, o: InferenceEngineOptions): Promise<__Core> => {
   const params = decoder.getWeights();
   const sessOpts: Record<string, unknown> = { graphOptimizationLevel: "all", executionProviders: ["cpu"] };
   if (o.threads > 0) sessOpts.intraOpNumThreads = o.threads;
@@ -165,11 +184,11 @@ export const createInferenceEngine = async (decoder: DeepSdfDecoder, opts: Parti
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new InvalidArgumentError("createInferenceEngine", "batchSize", "an integer >= 1", o.batchSize);
   if (!Number.isInteger(o.threads) || o.threads < 0) throw new InvalidArgumentError("createInferenceEngine", "threads", "an integer >= 0", o.threads);
   if (!(o.clamp >= 0) || !Number.isFinite(o.clamp)) throw new InvalidArgumentError("createInferenceEngine", "clamp", "a finite number >= 0", o.clamp);
-  if (name === "tfjs") return __tfjsEngine(decoder, o);
+  if (name === "tfjs") return __withHelpers(__tfjsEngine(decoder, o), decoder);
   const ort = await loadOnnxRuntime();
   if (!ort) {
     if (name === "onnx") throw new UnsupportedError("createInferenceEngine: engine 'onnx' needs the optional peer dependency onnxruntime-node (install it with ONNXRUNTIME_NODE_INSTALL_CUDA=skip for CPU only)");
-    return __tfjsEngine(decoder, o);
+    return __withHelpers(__tfjsEngine(decoder, o), decoder);
   }
-  return __onnxEngine(ort, decoder, o);
+  return __withHelpers(await __onnxEngine(ort, decoder, o), decoder);
 };
