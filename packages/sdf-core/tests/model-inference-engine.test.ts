@@ -170,7 +170,7 @@ describe.skipIf(!ort)(`onnx engine${ort ? "" : " (skipped: optional peer onnxrun
   for (const preset of ["seed-v1", "seed-v2", "deepsdf"] as const) {
     it(`${preset}: predict and activations match tfjs within 1e-5`, async () => {
       const d = DeepSdfDecoder.fromSpecs(preset, { seed: 7 });
-      const z = latentOf(d.specs.latentSize), x = points(preset === "deepsdf" ? 1000 : 3000, 3);
+      const z = latentOf(d.specs.latentSize), x = points(preset === "deepsdf" ? 500 : 2000, 3);
       const onnx = await createInferenceEngine(d, { engine: "onnx", batchSize: 1024 });
       expect(onnx.kind).toBe("onnx");
       expect(maxDiff(await onnx.predict(z, x), d.toSdf(z)(x))).toBeLessThan(1e-5);
