@@ -11,6 +11,7 @@ export * from "./sample-surface.js";
 export * from "./primitives.js";
 export * from "./csg.js";
 export * from "./sample-grid.js";
+export * from "./sample-grid-async.js";
 export * from "./marching-cubes.js";
 export * from "./assembly.js";
 export * from "./KdTree.js";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Sdf } from "../api.js";
+import type { InferenceEngine } from "./inference-engine.js";
 import { InvalidArgumentError, ParseError } from "../errors.js";
 import { createRng } from "../rng.js";
 import { DECODER_PRESETS, inputSize, layerShapes, parameterCount, validateNetworkSpecs, type NetworkSpecs } from "./api.js";
@@ -190,9 +191,11 @@ export class DeepSdfDecoder {
 
   /**
    * Hidden-layer ReLU activations at points for one latent code, in batches (memory bounded by
-   * `batchSize`): one Float32Array [N × width] per requested layer.
+   * `batchSize`): one Float32Array [N × width] per requested layer. With `engine` (from
+   * `createInferenceEngine(decoder)`, e.g. onnxruntime) the engine computes them instead.
    */
-  async activations(latent: Float32Array, points: Float32Array, layers: number[], opts: { batchSize?: number } = {}): Promise<Float32Array[]> {
+  async activations(latent: Float32Array, points: Float32Array, layers: number[], opts: { batchSize?: number; engine?: InferenceEngine } = {}): Promise<Float32Array[]> {
+    if (opts.engine) return opts.engine.activations(latent, points, layers);
     this.__checkLatent("activations", latent.length);
     const n = this.__checkPoints("activations", points);
     const shapes = layerShapes(this.specs);
