@@ -254,7 +254,15 @@ describe.skipIf(skip)("published packages (pnpm pack → npm install → import/
       mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
       symlinkSync(join(repoRoot, "node_modules", "@types", "node"), join(dir, "node_modules", "@types", "node"));
     }
-    await sh(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], dir);
+    const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    await sh(process.execPath, [tsc, "-p", "tsconfig.json"], dir);
+    // and with the legacy `moduleResolution: node` (tslab, older projects): subpaths need `typesVersions`
+    writeFileSync(join(dir, "consumer-node10.ts"), check.types);
+    writeFileSync(
+      join(dir, "tsconfig.node10.json"),
+      JSON.stringify({ compilerOptions: { module: "commonjs", moduleResolution: "node", target: "es2022", strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ["consumer-node10.ts"] }),
+    );
+    await sh(process.execPath, [tsc, "-p", "tsconfig.node10.json"], dir);
   }, 240_000);
 
   it("`changeset version` runs clean on a copy of the repository", async () => {
