@@ -202,7 +202,7 @@ describe.skipIf(skip)("published packages (pnpm pack → npm install → import/
   it.concurrent.each(published)("@sdfkit/%s installs alone from its tarball and works from ESM, CJS and TypeScript", async (d) => {
     const name = `@sdfkit/${d}`;
     const check = CHECKS[d];
-    expect(check, `no pack check written for ${name}: add one to tests/pack.test.ts`).toBeDefined();
+    expect(check, `no pack check written for ${name}: add one to tests/pack.slow.test.ts`).toBeDefined();
     const dir = join(work, `consumer-${d}`);
     mkdirSync(dir);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${d}`, private: true }));
