@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: sdfkitAlias },
   test: {
     environment: "node",
-    include: ["packages/*/tests/**/*.slow.test.ts", "examples/*/tests/**/*.slow.test.ts"],
+    include: ["packages/*/tests/**/*.slow.test.ts", "examples/*/tests/**/*.slow.test.ts", "tests/**/*.slow.test.ts"],
     testTimeout: 600_000,
     pool: "forks",
   },
