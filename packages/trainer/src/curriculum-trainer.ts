@@ -105,7 +105,8 @@ export class CurriculumTrainer {
     this.specs = specs;
     this.rng = createRng(specs.Seed);
     const L = specs.CodeLength, sd = 1 / Math.sqrt(L);
-    this.codes = tf.variable(tf.tensor2d(Float32Array.from({ length: shapes.length * L }, () => sd * this.rng.normal()), [shapes.length, L]), true);
+    const init = Float32Array.from({ length: shapes.length * L }, () => sd * this.rng.normal());
+    this.codes = tf.tidy(() => tf.variable(tf.tensor2d(init, [shapes.length, L]), true));
     this.optDecoder = new ExactAdam(decoder.variables);
     this.optCodes = new ExactAdam([this.codes]);
   }

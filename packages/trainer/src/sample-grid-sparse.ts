@@ -7,7 +7,7 @@ export interface SampleGridSparseOptions {
   bounds: Grid3["bounds"];
   /** Fine cells per coarse cell edge. @defaultValue 4 (9 % of dense evaluations at 257³ on a sphere∪box) */
   step: number;
-  /** A coarse cell is refined when min |sdf| at its corners < margin × its diagonal (1 suffices for a true SDF). @defaultValue 1 */
+  /** A coarse cell is refined when its corners change sign or min |sdf| at them < margin × its diagonal (1 suffices for a true SDF). @defaultValue 1 */
   margin: number;
   /** Points per sdf call. @defaultValue 65536 */
   batchSize: number;
@@ -59,8 +59,10 @@ export const sampleGridSparse = (sdf: Sdf, opts: Partial<SampleGridSparseOptions
   const at = (i: number, j: number, k: number) => data[i * S + n * (j * S + n * k * S)]!;
   for (let K = 0; K < c - 1; K++) for (let J = 0; J < c - 1; J++) for (let I = 0; I < c - 1; I++) {
     const v = [at(I, J, K), at(I + 1, J, K), at(I, J + 1, K), at(I + 1, J + 1, K), at(I, J, K + 1), at(I + 1, J, K + 1), at(I, J + 1, K + 1), at(I + 1, J + 1, K + 1)];
-    let near = false;
-    for (const x of v) if (Math.abs(x) < diag) near = true;
+    // refine near the zero level, and wherever the sign changes (a learned sdf is not exactly 1-Lipschitz)
+    let near = false, neg = 0;
+    for (const x of v) { if (Math.abs(x) < diag) near = true; if (x < 0) neg++; }
+    if (neg !== 0 && neg !== 8) near = true;
     if (near) {
       for (let k = K * S; k <= (K + 1) * S; k++) for (let j = J * S; j <= (J + 1) * S; j++) for (let i = I * S; i <= (I + 1) * S; i++) push(i, j, k);
     } else {

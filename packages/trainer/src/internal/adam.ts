@@ -12,8 +12,8 @@ export class ExactAdam {
   readonly m: tf.Variable[];
   readonly v: tf.Variable[];
   constructor(readonly vars: tf.Variable[], readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8) {
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.m = vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+    this.v = vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** One update with gradients in `vars` order. */
