@@ -46,8 +46,24 @@ export const __checkBounds = (fn: string, bounds: unknown): Aabb => {
  * @example const g = sampleGrid(sphere(0.5), { res: 64, bounds: { min: [-1, -1, -1], max: [1, 1, 1] } });
  */
 export const sampleGrid = (sdf: Sdf, opts: Partial<SampleGridOptions> = {}, out?: Float32Array): Grid3 => {
-  const fn = "sampleGrid";
-  if (typeof sdf !== "function") throw new InvalidArgumentError(fn, "sdf", "an Sdf function", sdf);
+  if (typeof sdf !== "function") throw new InvalidArgumentError("sampleGrid", "sdf", "an Sdf function", sdf);
+  const plan = __gridPlan("sampleGrid", opts, out);
+  for (const b of plan.batches()) plan.store(b, sdf(b.pts, b.view));
+  return plan.grid;
+};
+
+/** @internal One batch of grid points (xyz) and the slice of the grid its values go to. */
+export interface __GridBatch {
+  pts: Float32Array;
+  view: Float32Array;
+  m: number;
+}
+
+/**
+ * @internal The validated plan shared by `sampleGrid` and `sampleGridAsync`: the output grid, a generator
+ * of point batches in grid order (x fastest) reusing one buffer, and `store` for a batch's returned values.
+ */
+export const __gridPlan = (fn: string, opts: Partial<SampleGridOptions>, out?: Float32Array) => {
   const o = { ...DEFAULT_SAMPLE_GRID, ...opts };
   const res = __checkRes(fn, o.res);
   const bounds = __checkBounds(fn, o.bounds);
@@ -61,29 +77,32 @@ export const sampleGrid = (sdf: Sdf, opts: Partial<SampleGridOptions> = {}, out?
   const hx = (bounds.max[0] - x0) / (nx - 1), hy = (bounds.max[1] - y0) / (ny - 1), hz = (bounds.max[2] - z0) / (nz - 1);
   const bs = Math.min(batch, total);
   const pts = new Float32Array(3 * bs);
-  let i = 0, j = 0, k = 0;
-  for (let start = 0; start < total; start += bs) {
-    const m = Math.min(bs, total - start);
-    for (let s = 0; s < m; s++) {
-      pts[3 * s] = x0 + i * hx;
-      pts[3 * s + 1] = y0 + j * hy;
-      pts[3 * s + 2] = z0 + k * hz;
-      if (++i === nx) {
-        i = 0;
-        if (++j === ny) {
-          j = 0;
-          k++;
+  function* batches(): Generator<__GridBatch> {
+    let i = 0, j = 0, k = 0;
+    for (let start = 0; start < total; start += bs) {
+      const m = Math.min(bs, total - start);
+      for (let s = 0; s < m; s++) {
+        pts[3 * s] = x0 + i * hx;
+        pts[3 * s + 1] = y0 + j * hy;
+        pts[3 * s + 2] = z0 + k * hz;
+        if (++i === nx) {
+          i = 0;
+          if (++j === ny) {
+            j = 0;
+            k++;
+          }
         }
       }
-    }
-    const view = data.subarray(start, start + m);
-    const r = sdf(m === bs ? pts : pts.subarray(0, 3 * m), view);
-    if (r !== view) {
-      if (!(r instanceof Float32Array) || r.length < m) throw new InvalidArgumentError(fn, "sdf", `to return a Float32Array of length >= ${m}`, r);
-      view.set(r.subarray(0, m));
+      yield { pts: m === bs ? pts : pts.subarray(0, 3 * m), view: data.subarray(start, start + m), m };
     }
   }
-  return { data, res: [nx, ny, nz], bounds: { min: [...bounds.min] as Vec3, max: [...bounds.max] as Vec3 } };
+  const store = (b: __GridBatch, r: unknown): void => {
+    if (r === b.view) return;
+    if (!(r instanceof Float32Array) || r.length < b.m) throw new InvalidArgumentError(fn, "sdf", `to return a Float32Array of length >= ${b.m}`, r);
+    b.view.set(r.subarray(0, b.m));
+  };
+  const grid: Grid3 = { data, res: [nx, ny, nz], bounds: { min: [...bounds.min] as Vec3, max: [...bounds.max] as Vec3 } };
+  return { grid, batches, store };
 };
 
 /**
