@@ -66,10 +66,10 @@ export class MeshSdf {
       const idx = mesh.indices;
       for (let t = 0; t < tCount; t++) {
         const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
-        vol[labels[idx[3 * t]]] += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
+        vol[labels[t]] += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
       }
       const order = this.bvh.order;
-      for (let i = 0; i < order.length; i++) if (!(vol[labels[idx[3 * order[i]]]] > 0)) clean[i] = 0;
+      for (let i = 0; i < order.length; i++) if (!(vol[labels[order[i]]] > 0)) clean[i] = 0;
       this.bvh.pn = pn;
       this.bvh.clean = clean;
       // a closed, clean surface: pseudonormals are exact everywhere; otherwise only near clean surface
