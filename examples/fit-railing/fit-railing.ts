@@ -15,7 +15,7 @@ import { chamferDistance, createRng, KdTree, normalizeMesh, sampleSurface } from
 import { readMesh, writeFileAtomic, writeMesh } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSampleSource, sampleBands } from "@sdfkit/sampling";
-import { CurriculumTrainer, decoderSpecsFrom, extractMesh, validateSpecs, type CurriculumPhase } from "@sdfkit/trainer";
+import { CurriculumTrainer, decoderSpecsFrom, extractMesh, fastCurriculum, sparseGridRes, validateSpecs } from "@sdfkit/trainer";
 import { renderMesh, tileImages } from "@sdfkit/render";
 import { writePng } from "@sdfkit/render/node";
 
@@ -34,16 +34,6 @@ const { mesh } = normalizeMesh(raw);
 const source = new MeshSampleSource({ railing: mesh }, { normalize: false, poolSize: 250_000, poolSeed: 0 });
 const held = sampleBands(mesh, 10_000, { rng: createRng(99), mix: "BALANCED", normalize: false }).samples;
 
-const curriculum = (epochs: number): CurriculumPhase[] => {
-  const e = (f: number) => Math.max(1, Math.round(epochs * f));
-  return [
-    { Name: "coarse", Epochs: e(0.2), DecoderLearningRate: 1e-3, CodeLearningRate: 1e-3, Mix: "COARSE" },
-    { Name: "balanced", Epochs: e(0.3), DecoderLearningRate: 5e-4, CodeLearningRate: 1e-3, Mix: "BALANCED" },
-    { Name: "dense", Epochs: Math.max(1, epochs - e(0.2) - e(0.3) - e(0.1)), DecoderLearningRate: 2e-4, CodeLearningRate: 5e-4, Mix: "DENSE" },
-    { Name: "manufacturing", Epochs: e(0.1), DecoderLearningRate: 1e-4, CodeLearningRate: 2e-4, Mix: "MANUFACTURING" },
-  ];
-};
-
 const rows: { preset: string; params: number; seconds: number; chamfer: number; signAccuracy: number; coverage: number[] }[] = [];
 const images = [renderMesh(mesh, { view: "front", size: 320 })];
 for (const preset of ["seed-v1", "seed-v2"] as const) {
@@ -57,7 +47,7 @@ for (const preset of ["seed-v1", "seed-v2"] as const) {
     CodeRegularization: false,
     ValidationFrequency: Math.max(1, Math.round(EPOCHS / 20)),
     ChamferFrequency: EPOCHS,
-    Curriculum: curriculum(EPOCHS),
+    Curriculum: fastCurriculum(EPOCHS, { tolerance: 0, hardSampleWeight: 0 }),
   });
   const dir = join(outDir, preset);
   mkdirSync(dir, { recursive: true });
@@ -71,7 +61,7 @@ for (const preset of ["seed-v1", "seed-v2"] as const) {
   const logs = await trainer.train();
   const seconds = (performance.now() - t0) / 1000;
   const latent = trainer.latent(0);
-  const fit = extractMesh(decoder, latent, { res: RES - ((RES - 1) % 4) });
+  const fit = extractMesh(decoder, latent, { res: sparseGridRes(RES) });
   const chamfer = fit.mesh.indices.length ? chamferDistance(fit.mesh, mesh, { rng: createRng(0) }).chamfer : Infinity;
   if (fit.mesh.indices.length) await writeMesh(join(dir, "railing.obj"), fit.mesh);
   // per-baluster coverage: the fraction of the baluster's true surface points that lie within 0.01

@@ -48,28 +48,12 @@ sdf(pts);
 const inferTfjs = inferN / ((performance.now() - t0) / 1000);
 
 const py = `
-import time, math, torch, torch.nn as nn
+import sys, time, torch, torch.nn as nn
 torch.set_num_threads(2)
+sys.path.insert(0, ${JSON.stringify(join(here, "..", "scripts"))})
+from torch_decoder import Decoder
 L, dims, lin, F, wn, p = ${L}, ${JSON.stringify(specs.dims)}, ${JSON.stringify(specs.latentIn)}, ${specs.peFrequencies}, ${specs.weightNorm ? "True" : "False"}, ${specs.dropoutProb}
-d0 = L + 3 + 6 * F
-class D(nn.Module):
-    def __init__(s):
-        super().__init__(); s.ls = nn.ModuleList(); prev = d0
-        for i, w in enumerate(dims):
-            inp = prev + d0 if i in lin else prev; out = w - d0 if (i + 1) in lin else w
-            l = nn.Linear(inp, out); s.ls.append(nn.utils.weight_norm(l) if wn else l); prev = out
-        s.o = nn.Linear(prev, 1)
-    def forward(s, x):
-        z, q = x[:, :L], x[:, L:]; parts = [q]
-        for k in range(F):
-            a = q * (2.0 ** k) * math.pi; parts += [torch.sin(a), torch.cos(a)]
-        x0 = torch.cat([z] + parts, 1); h = x0
-        for i, l in enumerate(s.ls):
-            if i in lin: h = torch.cat([h, x0], 1)
-            h = torch.relu(l(h))
-            if p > 0 and s.training: h = torch.dropout(h, p, True)
-        return torch.tanh(s.o(h))
-m = D(); codes = nn.Embedding(8, L); opt = torch.optim.Adam(list(m.parameters()) + list(codes.parameters()), 1e-4)
+m = Decoder(L, dims, lin, wn, F, p); codes = nn.Embedding(8, L); opt = torch.optim.Adam(list(m.parameters()) + list(codes.parameters()), 1e-4)
 B = ${batch}; idx = torch.arange(B) % 8; xyz = torch.rand(B, 3) * 2 - 1; t = torch.rand(B, 1) * 0.2 - 0.1
 def step():
     opt.zero_grad(); z = codes(idx); o = m(torch.cat([z, xyz], 1))

@@ -29,27 +29,12 @@ const onnx = await createInferenceEngine(d, { engine: "onnx", threads: 2 });
 const tfjs = await createInferenceEngine(d, { engine: "tfjs", batchSize: 16384 });
 
 const py = `
-import sys, time, math, torch, torch.nn as nn
+import sys, time, torch
 torch.set_num_threads(2)
+sys.path.insert(0, ${JSON.stringify(join(here, "..", "scripts"))})
+from torch_decoder import Decoder
 L, dims, lin, F, wn = ${L}, ${JSON.stringify(specs.dims)}, ${JSON.stringify(specs.latentIn)}, ${specs.peFrequencies}, ${specs.weightNorm ? "True" : "False"}
-d0 = L + 3 + 6 * F
-class D(nn.Module):
-    def __init__(s):
-        super().__init__(); s.ls = nn.ModuleList(); prev = d0
-        for i, w in enumerate(dims):
-            inp = prev + d0 if i in lin else prev; out = w - d0 if (i + 1) in lin else w
-            l = nn.Linear(inp, out); s.ls.append(nn.utils.weight_norm(l) if wn else l); prev = out
-        s.o = nn.Linear(prev, 1)
-    def forward(s, x):
-        z, q = x[:, :L], x[:, L:]; parts = [q]
-        for k in range(F):
-            a = q * (2.0 ** k) * math.pi; parts += [torch.sin(a), torch.cos(a)]
-        x0 = torch.cat([z] + parts, 1); h = x0
-        for i, l in enumerate(s.ls):
-            if i in lin: h = torch.cat([h, x0], 1)
-            h = torch.relu(l(h))
-        return torch.tanh(s.o(h))
-m = D().eval(); x = torch.cat([torch.full((${N}, L), 0.01), torch.rand(${N}, 3) * 1.8 - 0.9], 1)
+m = Decoder(L, dims, lin, wn, F).eval(); x = torch.cat([torch.full((${N}, L), 0.01), torch.rand(${N}, 3) * 1.8 - 0.9], 1)
 with torch.no_grad():
     m(x[:16384])
     print("ready", flush=True)

@@ -5,57 +5,15 @@ Writes tests/fixtures/torch-decoder.json: for three small networks with the stru
 (weight norm + skip, positional encoding + skip, plain), the weights in sdfkit's layout, inputs,
 outputs and the gradients of one training step's loss (clamped L1 + code regulariser).
 """
-import json, math, os
+import json, os, sys
 import numpy as np
 import torch
-import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_decoder import Decoder, sdfkit_layout  # noqa: E402
 
 torch.set_num_threads(2)
 torch.manual_seed(0)
-
-class Decoder(nn.Module):
-    # facebookresearch/DeepSDF networks/deep_sdf_decoder.py, without dropout (eval), plus positional encoding
-    def __init__(self, latent, dims, latent_in, weight_norm, F):
-        super().__init__()
-        self.latent, self.latent_in, self.F = latent, latent_in, F
-        d0 = latent + 3 + 6 * F
-        self.layers = nn.ModuleList()
-        prev = d0
-        for i, d in enumerate(dims):
-            inp = prev + d0 if i in latent_in else prev
-            out = d - d0 if (i + 1) in latent_in else d
-            lin = nn.Linear(inp, out)
-            self.layers.append(nn.utils.weight_norm(lin) if weight_norm else lin)
-            prev = out
-        self.out = nn.Linear(prev, 1)
-
-    def encode(self, x):
-        z, p = x[:, : self.latent], x[:, self.latent :]
-        parts = [p]
-        for k in range(self.F):
-            s = p * (2.0 ** k) * math.pi
-            parts += [torch.sin(s), torch.cos(s)]
-        return torch.cat([z] + parts, 1)
-
-    def forward(self, x):
-        x0 = self.encode(x)
-        h = x0
-        for i, l in enumerate(self.layers):
-            if i in self.latent_in:
-                h = torch.cat([h, x0], 1)
-            h = torch.relu(l(h))
-        return torch.tanh(self.out(h))
-
-def layout(m, weight_norm):
-    """sdfkit's variable order: per hidden layer v [in,out], g [out], b  (or w [in,out], b); then output w, b."""
-    ws = []
-    for l in m.layers:
-        if weight_norm:
-            ws += [l.weight_v.detach().t().contiguous(), l.weight_g.detach().reshape(-1), l.bias.detach()]
-        else:
-            ws += [l.weight.detach().t().contiguous(), l.bias.detach()]
-    ws += [m.out.weight.detach().t().contiguous(), m.out.bias.detach()]
-    return ws
 
 def grads(m, weight_norm):
     gs = []
@@ -86,7 +44,7 @@ for name, spec in [
     loss.backward()
     cases.append(dict(
         name=name, specs=spec,
-        weights=[w.numpy().ravel().tolist() for w in layout(m, spec["weightNorm"])],
+        weights=[w.numpy().ravel().tolist() for w in sdfkit_layout(m, spec["weightNorm"])],
         input=x.detach().numpy().ravel().tolist(), target=target.numpy().ravel().tolist(),
         output=out.detach().numpy().ravel().tolist(), loss=float(loss),
         grads=[g.numpy().ravel().tolist() for g in grads(m, spec["weightNorm"])],

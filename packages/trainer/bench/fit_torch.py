@@ -3,10 +3,12 @@ optimiser and step count) on Debian's python3-torch, 2 threads. Reads the sample
 benchmark, writes the trained weights in sdfkit's layout plus the latent, and prints the wall time.
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 fit_torch.py POOL_DIR OUT.json STEPS SAMPLES LATENT DIMS LATENT_IN F LR_DEC LR_CODE CLAMP SEED
 """
-import json, math, sys, time
+import json, math, os, sys, time
 import numpy as np
 import torch
-import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sdf-core", "scripts"))
+from torch_decoder import Decoder, sdfkit_layout  # noqa: E402
 
 torch.set_num_threads(2)
 pool, out, steps, samples, L, dims, latent_in, F, lr_dec, lr_code, clamp, seed = sys.argv[1:13]
@@ -17,38 +19,11 @@ lr_dec, lr_code, clamp = float(lr_dec), float(lr_code), float(clamp)
 torch.manual_seed(seed)
 rng = np.random.default_rng(seed)
 
-class Decoder(nn.Module):
-    def __init__(self):
-        super().__init__()
-        d0 = L + 3 + 6 * F
-        self.d0 = d0
-        self.layers = nn.ModuleList()
-        prev = d0
-        for i, d in enumerate(dims):
-            inp = prev + d0 if i in latent_in else prev
-            o = d - d0 if (i + 1) in latent_in else d
-            self.layers.append(nn.Linear(inp, o))
-            prev = o
-        self.out = nn.Linear(prev, 1)
-
-    def forward(self, z, p):
-        parts = [p]
-        for k in range(F):
-            s = p * (2.0 ** k) * math.pi
-            parts += [torch.sin(s), torch.cos(s)]
-        x0 = torch.cat([z] + parts, 1)
-        h = x0
-        for i, l in enumerate(self.layers):
-            if i in latent_in:
-                h = torch.cat([h, x0], 1)
-            h = torch.relu(l(h))
-        return torch.tanh(self.out(h))
-
 pts = np.fromfile(f"{pool}/points.f32", dtype=np.float32).reshape(-1, 3)
 sdf = np.fromfile(f"{pool}/sdf.f32", dtype=np.float32)
 pos, neg = np.nonzero(sdf >= 0)[0], np.nonzero(sdf < 0)[0]
 P, S = torch.from_numpy(pts), torch.from_numpy(sdf).reshape(-1, 1)
-m = Decoder()
+m = Decoder(L, dims, latent_in, False, F)
 z = torch.nn.Parameter(torch.randn(1, L) / math.sqrt(L))
 opt = torch.optim.Adam([{"params": m.parameters(), "lr": lr_dec}, {"params": [z], "lr": lr_code}])
 half = samples // 2
@@ -56,16 +31,13 @@ t0 = time.perf_counter()
 for step in range(steps):
     idx = np.concatenate([rng.choice(pos, half), rng.choice(neg, samples - half)])
     p, s = P[idx], torch.clamp(S[idx], -clamp, clamp)
-    pred = torch.clamp(m(z.expand(samples, L), p), -clamp, clamp)
+    pred = torch.clamp(m(torch.cat([z.expand(samples, L), p], 1)), -clamp, clamp)
     loss = torch.mean(torch.abs(pred - s))
     opt.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(list(m.parameters()) + [z], 1.0)
     opt.step()
 seconds = time.perf_counter() - t0
-ws = []
-for l in m.layers:
-    ws += [l.weight.detach().t().contiguous(), l.bias.detach()]
-ws += [m.out.weight.detach().t().contiguous(), m.out.bias.detach()]
+ws = sdfkit_layout(m, False)
 json.dump({"seconds": seconds, "loss": float(loss), "weights": [w.numpy().ravel().tolist() for w in ws], "latent": z.detach().numpy().ravel().tolist()}, open(out, "w"))
 print(json.dumps({"seconds": seconds, "loss": float(loss)}))

@@ -207,11 +207,11 @@ export class CurriculumTrainer {
     return logs;
   }
 
-  /** The latent code of shape `i`. */
-  latent(i: number): Float32Array {
+  /** The latent code of shape `i` (`all`: the code table already read, to avoid a copy per shape). */
+  latent(i: number, all = this.codes.dataSync() as Float32Array): Float32Array {
     if (!Number.isInteger(i) || i < 0 || i >= this.shapes.length) throw new InvalidArgumentError("CurriculumTrainer.latent", "i", `a shape index in 0..${this.shapes.length - 1}`, i);
     const L = this.specs.CodeLength;
-    return (this.codes.dataSync() as Float32Array).slice(i * L, (i + 1) * L);
+    return all.slice(i * L, (i + 1) * L);
   }
 
   /** @internal Validation at the specs' frequencies (and always after the last epoch). */
@@ -220,10 +220,11 @@ export class CurriculumTrainer {
     if (!v) return;
     const S = this.specs;
     const last = this.epoch === totalEpochs(S);
+    const codes = this.codes.dataSync() as Float32Array; // read the table once for every shape
     if (this.epoch % S.ValidationFrequency === 0 || last) {
       let acc = 0, l1 = 0;
       for (let i = 0; i < this.shapes.length; i++) {
-        const m = sampleMetrics(this.decoder, this.latent(i), await v.samples(this.shapes[i]), { clamp: S.ClampingDistance });
+        const m = sampleMetrics(this.decoder, this.latent(i, codes), await v.samples(this.shapes[i]), { clamp: S.ClampingDistance });
         acc += m.signAccuracy;
         l1 += m.l1;
       }
@@ -233,7 +234,7 @@ export class CurriculumTrainer {
     if (v.mesh && (this.epoch % S.ChamferFrequency === 0 || last)) {
       let cd = 0;
       for (let i = 0; i < this.shapes.length; i++) {
-        const { mesh } = extractMesh(this.decoder, this.latent(i), { res: v.meshRes ?? 129 });
+        const { mesh } = extractMesh(this.decoder, this.latent(i, codes), { res: v.meshRes ?? 129 });
         if (mesh.indices.length === 0) return void (log.chamfer = Infinity);
         cd += chamferDistance(mesh, await v.mesh(this.shapes[i]), { samples: v.chamferSamples ?? 30000 }).chamfer;
       }

@@ -14,6 +14,9 @@ export interface SampleGridSparseOptions {
 }
 export const DEFAULT_SAMPLE_GRID_SPARSE: SampleGridSparseOptions = { res: 257, bounds: DEFAULT_SAMPLE_GRID.bounds, step: 4, margin: 1, batchSize: 65536 };
 
+/** The largest resolution ≤ `res` that {@link sampleGridSparse} accepts with `step` ((res − 1) divisible by step). */
+export const sparseGridRes = (res: number, step = DEFAULT_SAMPLE_GRID_SPARSE.step): number => res - ((res - 1) % step);
+
 /**
  * Coarse-to-fine grid sampling: evaluate every `step`-th point, then evaluate the fine points only inside coarse
  * cells that may contain the zero level (|sdf| < margin·diagonal at some corner); other points get the trilinear

@@ -11,6 +11,23 @@ export const SEED_CURRICULUM: CurriculumPhase[] = [
   { Name: "manufacturing", Epochs: 50, DecoderLearningRate: 1e-6, CodeLearningRate: 1e-6, Mix: "MANUFACTURING" },
 ];
 
+/**
+ * A curriculum for short runs: the seed's four phases (COARSE → BALANCED → DENSE → MANUFACTURING) in the
+ * proportions 20/30/40/10 % of `epochs`, at learning rates that move in a short run (1e-3 → 1e-4; the
+ * seed's 1e-4 → 1e-6 needs hundreds of epochs). The DENSE phase carries Curriculum-DeepSDF's tolerance and
+ * hard-sample weight (0.001 / 0.1 unless given).
+ */
+export const fastCurriculum = (epochs: number, dense: { tolerance?: number; hardSampleWeight?: number } = {}): CurriculumPhase[] => {
+  const e = (f: number) => Math.max(1, Math.round(epochs * f));
+  const c = e(0.2), b = e(0.3), m = e(0.1);
+  return [
+    { Name: "coarse", Epochs: c, DecoderLearningRate: 1e-3, CodeLearningRate: 1e-3, Mix: "COARSE" },
+    { Name: "balanced", Epochs: b, DecoderLearningRate: 5e-4, CodeLearningRate: 1e-3, Mix: "BALANCED" },
+    { Name: "dense", Epochs: Math.max(1, epochs - c - b - m), DecoderLearningRate: 2e-4, CodeLearningRate: 5e-4, Mix: "DENSE", Tolerance: dense.tolerance ?? 0.001, HardSampleWeight: dense.hardSampleWeight ?? 0.1 },
+    { Name: "manufacturing", Epochs: m, DecoderLearningRate: 1e-4, CodeLearningRate: 2e-4, Mix: "MANUFACTURING" },
+  ];
+};
+
 /** Defaults: DeepSDF's examples/*\/specs.json values (8×512, latent 256, Step 5e-4/1e-3 halved every 500, clamp 0.1) and no curriculum. */
 export const DEFAULT_SPECS: TrainSpecs = {
   Description: "sdfkit DeepSDF experiment",

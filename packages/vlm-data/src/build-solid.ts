@@ -1,4 +1,4 @@
-import { MeshError, meshComponents, meshReport, type Mesh } from "@sdfkit/sdf-core";
+import { MeshError, meshReport, type Mesh } from "@sdfkit/sdf-core";
 import type { CrossSection, Manifold, ManifoldToplevel, Mat4 } from "manifold-3d";
 import { DEFAULT_BUILD_SOLID, type BuildSolidOptions, type CadExtrude, type CadModel, type CadSolid, type SketchPlane, type Vec2 } from "./api.js";
 import { extremeAngles, loopPolygon, type Segments } from "./sketch-geometry.js";
@@ -153,7 +153,7 @@ export const buildSolidWith = (wasm: ManifoldToplevel, model: CadModel, opts: Pa
       surfaceArea: body.surfaceArea(),
       bbox: { min: [bb.min[0], bb.min[1], bb.min[2]], max: [bb.max[0], bb.max[1], bb.max[2]] },
       watertight: report.watertight,
-      bodies: meshComponents(mesh).count,
+      bodies: report.components,
     };
   } finally {
     for (const x of new Set(live)) x.delete();

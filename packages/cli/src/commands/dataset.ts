@@ -1,17 +1,12 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { InvalidArgumentError } from "@sdfkit/sdf-core";
+import { intOpt } from "../fit-helpers.js";
 import { renderBatch } from "@sdfkit/render/node";
 import { VIEW_NAMES, type ViewName } from "@sdfkit/render";
 import { convertDataset, extractSubset, renderDataset, validateDataset, type BatchRenderer, type ConvertTarget, type ExtractCheck } from "@sdfkit/vlm-data/node";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
-
-const int = (v: string | undefined, name: string, min = 0): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError("sdfkit dataset", name, `an integer >= ${min}`, v);
-  return n;
-};
 
 /** `@sdfkit/render`'s worker-pool batch renderer in the shape vlm-data injects. */
 export const meshBatchRenderer: BatchRenderer = async (files, o) =>
@@ -52,10 +47,10 @@ export const datasetCommand: Command = {
     if (stage === "extract") {
       if (positionals.length !== 2) return usage("extract needs SRC and OUT");
       const [src, out] = positionals.map((p) => resolve(p));
-      const train = int(values.train, "--train");
-      const val = int(values.val, "--val");
+      const train = intOpt("sdfkit dataset", "--train", values.train, 0);
+      const val = intOpt("sdfkit dataset", "--val", values.val, 0);
       const bar = createProgress("extract", train + val, { quiet });
-      const r = await extractSubset(src, out, { train, val, seed: int(values.seed, "--seed"), check: values.check as ExtractCheck, files: values.copy ? "copy" : "link", onProgress: (e) => bar.update(e.accepted, e.skipped ? `${e.skipped} skipped` : "") });
+      const r = await extractSubset(src, out, { train, val, seed: intOpt("sdfkit dataset", "--seed", values.seed, 0), check: values.check as ExtractCheck, files: values.copy ? "copy" : "link", onProgress: (e) => bar.update(e.accepted, e.skipped ? `${e.skipped} skipped` : "") });
       bar.stop();
       print(
         { out, train: r.train.length, val: r.val.length, skipped: r.skipped, examined: r.examined, resumed: r.resumed, usedOfficialSplit: r.usedOfficialSplit, ms: r.ms },
@@ -75,9 +70,9 @@ export const datasetCommand: Command = {
       const meta = await renderDataset(dir, {
         renderer: meshBatchRenderer,
         views,
-        size: values.size ? int(values.size, "--size", 16) : 512,
+        size: values.size ? intOpt("sdfkit dataset", "--size", values.size, 16) : 512,
         grid: values.grid,
-        ...(values.workers !== undefined ? { workers: int(values.workers, "--workers") } : {}),
+        ...(values.workers !== undefined ? { workers: intOpt("sdfkit dataset", "--workers", values.workers, 0) } : {}),
         onProgress: (e) => {
           if (e.stage !== stageNow) {
             bar?.stop();
@@ -100,7 +95,7 @@ export const datasetCommand: Command = {
       const dir = resolve(positionals[0]);
       const target = values.target as ConvertTarget;
       const bar = createProgress("convert", 1, { quiet });
-      const r = await convertDataset(dir, { seed: int(values.seed, "--seed"), target, tokenLimit: int(values["token-limit"], "--token-limit", 1), onProgress: (e) => bar.update(e.done / e.total) });
+      const r = await convertDataset(dir, { seed: intOpt("sdfkit dataset", "--seed", values.seed, 0), target, tokenLimit: intOpt("sdfkit dataset", "--token-limit", values["token-limit"], 1), onProgress: (e) => bar.update(e.done / e.total) });
       bar.stop();
       print(r, `wrote ${r.train} train and ${r.val} val records (${r.models} models; ${r.droppedOverTokenLimit} dropped over ${r.tokens.limit} tokens; mean ${r.tokens.mean.toFixed(0)} tokens) into ${dir}`);
       return r.failed.length ? 1 : 0;
@@ -109,7 +104,7 @@ export const datasetCommand: Command = {
       if (positionals.length !== 1) return usage("validate needs DIR");
       const dir = resolve(positionals[0]);
       const bar = createProgress("validate", 1, { quiet });
-      const r = await validateDataset(dir, { ...(values.size ? { size: int(values.size, "--size", 1) } : {}), decodeImages: !values["no-decode"], onProgress: (e) => bar.update(e.done / e.total) });
+      const r = await validateDataset(dir, { ...(values.size ? { size: intOpt("sdfkit dataset", "--size", values.size, 1) } : {}), decodeImages: !values["no-decode"], onProgress: (e) => bar.update(e.done / e.total) });
       bar.stop();
       const s = r.stats;
       print(

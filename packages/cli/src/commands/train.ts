@@ -5,27 +5,10 @@ import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
 import { writeFileAtomic } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSampleSource, sampleBands } from "@sdfkit/sampling";
-import { CurriculumTrainer, decoderSpecsFrom, loadCheckpoint, loadSpecs, saveCheckpoint, saveInferenceBundle, totalEpochs, validateSpecs, type CurriculumPhase, type TrainSpecs } from "@sdfkit/trainer";
+import { CurriculumTrainer, decoderSpecsFrom, fastCurriculum, loadCheckpoint, loadSpecs, saveCheckpoint, saveInferenceBundle, totalEpochs, validateSpecs, type TrainSpecs } from "@sdfkit/trainer";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
 import { intOpt, readNormalizedMeshes } from "../fit-helpers.js";
-
-/**
- * The fast curriculum `sdfkit train` writes when the experiment has no specs.json: the seed's four
- * phases (COARSE → BALANCED → DENSE → MANUFACTURING) in the proportions 20/30/40/10 % of the epochs,
- * at learning rates that move in a short run (1e-3 → 1e-4; the seed's 1e-4 → 1e-6 needs hundreds of epochs).
- */
-export const fastCurriculum = (epochs: number): CurriculumPhase[] => {
-  const e = (f: number) => Math.max(1, Math.round(epochs * f));
-  const c = e(0.2), b = e(0.3), m = e(0.1);
-  const d = Math.max(1, epochs - c - b - m);
-  return [
-    { Name: "coarse", Epochs: c, DecoderLearningRate: 1e-3, CodeLearningRate: 1e-3, Mix: "COARSE" },
-    { Name: "balanced", Epochs: b, DecoderLearningRate: 5e-4, CodeLearningRate: 1e-3, Mix: "BALANCED" },
-    { Name: "dense", Epochs: d, DecoderLearningRate: 2e-4, CodeLearningRate: 5e-4, Mix: "DENSE", Tolerance: 0.001, HardSampleWeight: 0.1 },
-    { Name: "manufacturing", Epochs: m, DecoderLearningRate: 1e-4, CodeLearningRate: 2e-4, Mix: "MANUFACTURING" },
-  ];
-};
 
 export const trainCommand: Command = {
   name: "train",
