@@ -24,13 +24,14 @@ export const arc = (c: Vec2, r: number, a0: number, a1: number): CadCurve => ({
   refVec: [Math.cos(a0), Math.sin(a0)],
 });
 export const rect = (x0: number, y0: number, x1: number, y1: number): CadCurve[] => [line([x0, y0], [x1, y0]), line([x1, y0], [x1, y1]), line([x1, y1], [x0, y1]), line([x0, y1], [x0, y0])];
+let nextId = 0;
 export const extrude = (
   loops: CadCurve[][],
   opts: { plane?: SketchPlane; op?: ExtrudeOperation; type?: ExtentType; e1: number; e2?: number },
 ): CadExtrude => ({
-  id: `e${Math.random()}`,
+  id: `e${++nextId}`,
   name: "Extrude",
-  profiles: [{ sketchId: `s${Math.random()}`, plane: opts.plane ?? XY, profile: { id: "p", loops: loops.map((curves) => ({ isOuter: true, curves })) } }],
+  profiles: [{ sketchId: `s${nextId}`, plane: opts.plane ?? XY, profile: { id: "p", loops: loops.map((curves) => ({ isOuter: true, curves })) } }],
   operation: opts.op ?? "NewBody",
   extentType: opts.type ?? "OneSide",
   extentOne: opts.e1,
