@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [filter]`: runs every `packages/*\/bench/*.bench.ts` (or those whose path contains
- * `filter`) one after another with tsx, so each gets the machine to itself. Every benchmark prints
+ * `filter`) one after another with tsx, so each gets the machine to itself; further arguments go to
+ * each chosen benchmark (`pnpm bench decoder deepsdf 16384`). Every benchmark prints
  * its figures and, where the anchor runs here, the ratio to it measured in the same run; it also
  * writes `bench/results/<name>.json`. Copy the figures into BENCHMARKS.md.
  */
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 const filter = process.argv[2] ?? "";
+const extra = process.argv.slice(3); // passed on to each chosen benchmark
 const files: string[] = [];
 for (const pkg of readdirSync("packages")) {
   const dir = join("packages", pkg, "bench");
@@ -23,7 +25,7 @@ if (chosen.length === 0) {
 let failed = 0;
 for (const f of chosen) {
   console.log(`\n=== ${f}`);
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", f], { stdio: "inherit", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", f, ...extra], { stdio: "inherit", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
   if (r.status !== 0) {
     failed++;
     console.error(`benchmark ${f} exited with ${r.status}`);

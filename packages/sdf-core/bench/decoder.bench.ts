@@ -1,8 +1,10 @@
 /**
  * Decoder speed on this CPU: samples/s of one full training step (forward, backward, Adam on the
- * decoder and the latent codes) and inference points/s, tfjs (wasm backend, one thread) against the
- * same network in PyTorch (Debian python3-torch, 2 threads, OMP_WAIT_POLICY=PASSIVE) in the same run.
- *   pnpm bench decoder   [PRESET] [BATCH]   (defaults: seed-v2 4096)
+ * decoder and the latent codes) and inference points/s, tfjs (wasm backend, one thread) and the onnx
+ * training step (`createTrainStepEngine`: forward + backward graph on onnxruntime-node, 2 threads, then
+ * Adam over the parameter arrays) against the same network in PyTorch (Debian python3-torch, 2
+ * threads, OMP_WAIT_POLICY=PASSIVE) in the same run.
+ *   pnpm bench decoder   [PRESET] [BATCH]   (defaults: seed-v2 16384)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
@@ -10,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { DeepSdfDecoder, DECODER_PRESETS, selectBackend, type NetworkSpecs } from "../src/model/index.js";
+import { createTrainStepEngine, DeepSdfDecoder, DECODER_PRESETS, loadOnnxRuntime, selectBackend, type NetworkSpecs } from "../src/model/index.js";
 
 const preset = (process.argv[2] ?? "seed-v2") as keyof typeof DECODER_PRESETS;
-const batch = Number(process.argv[3] ?? 4096);
+const batch = Number(process.argv[3] ?? 16384);
 const inferN = 262144;
 const specs: NetworkSpecs = DECODER_PRESETS[preset];
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +42,37 @@ let t0 = performance.now();
 for (let i = 0; i < reps; i++) step();
 await tf.ready();
 const trainTfjs = (batch * reps) / ((performance.now() - t0) / 1000);
+// onnx: the compiled forward + backward step, then Adam (β 0.9/0.999) over the plain parameter arrays
+let trainOnnx = NaN;
+if (await loadOnnxRuntime()) {
+  const engine = await createTrainStepEngine(specs, { threads: 2 });
+  const params = d.getWeights().map((w) => Float32Array.from(w));
+  const codeArr = Float32Array.from(codes.dataSync());
+  const all = [...params, codeArr];
+  const m = all.map((a) => new Float32Array(a.length)), v = all.map((a) => new Float32Array(a.length));
+  const xyzA = xyz.dataSync() as Float32Array, tA = target.dataSync() as Float32Array;
+  const shapeA = Int32Array.from({ length: batch }, (_, i) => i % nShapes);
+  let t = 0;
+  const onnxStep = async () => {
+    const r = await engine.step(params, { xyz: xyzA, sdf: tA, shape: shapeA, codes: codeArr }, { clamp: 0.1, codeRegularization: 1e-4 });
+    const grads = [...r.grads, r.codeGrads];
+    t++;
+    const c1 = 1 - 0.9 ** t, c2 = 1 - 0.999 ** t, lr = 1e-4;
+    all.forEach((p, i) => {
+      const g = grads[i], mi = m[i], vi = v[i];
+      for (let k = 0; k < p.length; k++) {
+        mi[k] = 0.9 * mi[k] + 0.1 * g[k];
+        vi[k] = 0.999 * vi[k] + 0.001 * g[k] * g[k];
+        p[k] -= (lr * mi[k]) / c1 / (Math.sqrt(vi[k] / c2) + 1e-8);
+      }
+    });
+  };
+  for (let i = 0; i < 2; i++) await onnxStep();
+  t0 = performance.now();
+  for (let i = 0; i < reps; i++) await onnxStep();
+  trainOnnx = (batch * reps) / ((performance.now() - t0) / 1000);
+  await engine.dispose();
+}
 const sdf = d.toSdf(new Float32Array(L).fill(0.01), { batchSize: 16384 });
 const pts = new Float32Array(3 * inferN).map((_, i) => Math.sin(i * 12.9898) * 0.9);
 sdf(pts.subarray(0, 3 * 16384));
@@ -72,7 +105,7 @@ writeFileSync(join(dir, "ref.py"), py);
 const r = spawnSync("/usr/bin/python3", [join(dir, "ref.py")], { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: "2" } });
 if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr}`);
 const [trainTorch, inferTorch] = r.stdout.trim().split(/\s+/).map(Number);
-const row = { preset, params: d.parameterCount, batch, trainTfjs, trainTorch, trainRatio: trainTfjs / trainTorch, inferN, inferTfjs, inferTorch, inferRatio: inferTfjs / inferTorch };
-console.log(`${preset} (${row.params} params), batch ${batch}: train tfjs-wasm ${Math.round(trainTfjs)} samples/s vs PyTorch ${Math.round(trainTorch)} = ${row.trainRatio.toFixed(2)}×; inference ${Math.round(inferTfjs)} vs ${Math.round(inferTorch)} points/s = ${row.inferRatio.toFixed(2)}×`);
+const row = { preset, params: d.parameterCount, batch, trainTfjs, trainOnnx, trainTorch, trainRatio: trainTfjs / trainTorch, trainOnnxRatio: trainOnnx / trainTorch, inferN, inferTfjs, inferTorch, inferRatio: inferTfjs / inferTorch };
+console.log(`${preset} (${row.params} params), batch ${batch}: train tfjs-wasm ${Math.round(trainTfjs)} samples/s (${row.trainRatio.toFixed(2)}×), onnx ${Math.round(trainOnnx)} (${row.trainOnnxRatio.toFixed(2)}×) vs PyTorch ${Math.round(trainTorch)}; inference ${Math.round(inferTfjs)} vs ${Math.round(inferTorch)} points/s = ${row.inferRatio.toFixed(2)}×`);
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", `decoder-${preset}.json`), JSON.stringify({ date: new Date().toISOString(), ...row }, null, 2));

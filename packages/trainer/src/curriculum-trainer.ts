@@ -4,7 +4,8 @@ import { chamferDistance, createRng, InvalidArgumentError } from "@sdfkit/sdf-co
 import { extractMesh } from "./extract-mesh.js";
 import { sampleMetrics } from "./validate-decoder.js";
 import { writeTrainingLog, type LogRow } from "./training-log.js";
-import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs } from "@sdfkit/sdf-core/model";
+import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs, type TrainStepEngine } from "@sdfkit/sdf-core/model";
+import { resolveStepEngine } from "./internal/step-engine.js";
 import type { TrainSpecs } from "./api.js";
 import { learningRates, phaseAt } from "./learning-rate-schedule.js";
 import { totalEpochs } from "./specs.js";
@@ -71,6 +72,16 @@ export interface TrainerOptions {
   validation?: TrainerValidation;
   /** Experiment folder: `log.csv` and `log.png` (loss and validation curves) are rewritten after every epoch. */
   logDir?: string;
+  /**
+   * What computes each step's forward and backward pass: `onnx` = the decoder's training graph on
+   * onnxruntime-node (optional peer; MLAS on all cores, 4–6× TensorFlow.js-wasm), `tfjs` = the current
+   * TensorFlow.js backend, `auto` = `onnx` when onnxruntime-node loads. The environment variable
+   * SDFKIT_TRAIN_ENGINE overrides `auto`. Both compute the same loss and gradients (float32 rounding
+   * apart); a run resumes on the engine it started with. @defaultValue "auto"
+   */
+  engine?: "auto" | "tfjs" | "onnx";
+  /** onnxruntime intra-op threads for the `onnx` engine; 0 = all cores. @defaultValue 0 */
+  threads?: number;
 }
 
 /**
@@ -95,6 +106,7 @@ export class CurriculumTrainer {
   private readonly rng: Rng;
   private readonly optDecoder: ExactAdam;
   private readonly optCodes: ExactAdam;
+  private __engine?: Promise<TrainStepEngine | null>;
 
   constructor(decoder: DeepSdfDecoder, shapes: string[], private readonly source: SampleSource, specs: TrainSpecs, private readonly opts: TrainerOptions = {}) {
     if (!Array.isArray(shapes) || shapes.length === 0) throw new InvalidArgumentError("CurriculumTrainer", "shapes", "a non-empty array of shape names", shapes);
@@ -109,6 +121,18 @@ export class CurriculumTrainer {
     this.codes = tf.tidy(() => tf.variable(tf.tensor2d(init, [shapes.length, L]), true));
     this.optDecoder = new ExactAdam(decoder.variables);
     this.optCodes = new ExactAdam([this.codes]);
+    const e = opts.engine ?? "auto";
+    if (!["auto", "tfjs", "onnx"].includes(e)) throw new InvalidArgumentError("CurriculumTrainer", "opts.engine", "auto, tfjs or onnx", e);
+  }
+
+  /** The engine that computes the steps: `onnx` or `tfjs` (resolved on first use). */
+  async engine(): Promise<"onnx" | "tfjs"> {
+    return (await this.__stepEngine()) ? "onnx" : "tfjs";
+  }
+
+  /** @internal The onnx training step, or null for TensorFlow.js. */
+  private __stepEngine(): Promise<TrainStepEngine | null> {
+    return (this.__engine ??= resolveStepEngine("CurriculumTrainer", this.decoder.specs, this.opts.engine ?? "auto", { threads: this.opts.threads ?? 0, codesOnly: false }));
   }
 
   /** @internal Draw one batch: per chosen shape, half non-negative and half negative samples. */
@@ -159,35 +183,33 @@ export class CurriculumTrainer {
         const { xyz, sdf, idx, n } = await this.__batch(order.slice(b, b + S.ScenesPerBatch), mix);
         const regScale = S.CodeRegularization ? S.CodeRegularizationLambda * Math.min(1, this.epoch / 100) : 0;
         const seed = this.step;
-        const [loss, l1] = tf.tidy(() => {
-          // gather-free lookup (wasm has no gather gradient); tf.oneHot needs depth >= 2, one shape is a column of ones
-          const oneHot = (nS === 1 ? tf.ones([n, 1]) : tf.oneHot(tf.tensor1d(idx, "int32"), nS).toFloat()) as tf.Tensor2D;
-          const pts = tf.tensor2d(xyz, [n, 3]);
-          const gt = tf.clipByValue(tf.tensor2d(sdf, [n, 1]), -S.ClampingDistance, S.ClampingDistance);
-          let l1Value = 0;
-          const { value, grads } = tf.variableGrads(() => {
-            const z = tf.matMul(oneHot, this.codes);
-            const pred = tf.clipByValue(this.decoder.forward(tf.concat([z, pts], 1) as tf.Tensor2D, { training: true, seed }).out, -S.ClampingDistance, S.ClampingDistance);
-            let err = tf.abs(tf.sub(pred, gt));
-            if (eps > 0) err = tf.relu(tf.sub(err, eps));
-            if (hard > 0) err = tf.mul(err, tf.add(1, tf.mul(hard, tf.mul(tf.sign(gt), tf.sign(tf.sub(gt, pred))))));
-            const l1t = tf.mean(err);
-            l1Value = l1t.dataSync()[0];
-            return regScale > 0 ? (tf.add(l1t, tf.mul(regScale, tf.mean(tf.norm(z, "euclidean", 1)))) as tf.Scalar) : (l1t as tf.Scalar);
-          }, [...vars, this.codes]);
-          // clip by global norm
-          const names = Object.keys(grads);
-          const gnorm = Math.sqrt(names.reduce((a, k) => a + tf.sum(tf.square(grads[k])).dataSync()[0], 0));
-          const k = gnorm > S.GradientClipNorm ? S.GradientClipNorm / gnorm : 1;
-          const scaled = (v: tf.Variable) => (k === 1 ? grads[v.name] : tf.mul(grads[v.name], k));
-          this.optDecoder.apply(vars.map(scaled), lr.decoder);
-          this.optCodes.apply([scaled(this.codes)], lr.codes);
-          if (S.CodeBound !== null) {
-            const norms = tf.norm(this.codes, "euclidean", 1, true);
-            this.codes.assign(tf.mul(this.codes, tf.minimum(1, tf.div(S.CodeBound, tf.maximum(norms, 1e-12)))));
-          }
-          return [value.dataSync()[0], l1Value];
-        });
+        const lossOpts = { clamp: S.ClampingDistance, tolerance: eps, hardSampleWeight: hard, codeRegularization: regScale, dropoutSeed: seed };
+        const eng = await this.__stepEngine();
+        let loss: number, l1: number;
+        if (eng) {
+          const r = await eng.step(this.decoder.getWeights(), { xyz, sdf, shape: idx, codes: this.codes.dataSync() as Float32Array }, lossOpts);
+          [loss, l1] = [r.loss, r.l1];
+          tf.tidy(() => this.__apply(vars.map((v, i) => tf.tensor(r.grads[i], v.shape)), tf.tensor(r.codeGrads, this.codes.shape), lr));
+        } else
+          [loss, l1] = tf.tidy(() => {
+            // gather-free lookup (wasm has no gather gradient); tf.oneHot needs depth >= 2, one shape is a column of ones
+            const oneHot = (nS === 1 ? tf.ones([n, 1]) : tf.oneHot(tf.tensor1d(idx, "int32"), nS).toFloat()) as tf.Tensor2D;
+            const pts = tf.tensor2d(xyz, [n, 3]);
+            const gt = tf.clipByValue(tf.tensor2d(sdf, [n, 1]), -S.ClampingDistance, S.ClampingDistance);
+            let l1Value = 0;
+            const { value, grads } = tf.variableGrads(() => {
+              const z = tf.matMul(oneHot, this.codes);
+              const pred = tf.clipByValue(this.decoder.forward(tf.concat([z, pts], 1) as tf.Tensor2D, { training: true, seed }).out, -S.ClampingDistance, S.ClampingDistance);
+              let err = tf.abs(tf.sub(pred, gt));
+              if (eps > 0) err = tf.relu(tf.sub(err, eps));
+              if (hard > 0) err = tf.mul(err, tf.add(1, tf.mul(hard, tf.mul(tf.sign(gt), tf.sign(tf.sub(gt, pred))))));
+              const l1t = tf.mean(err);
+              l1Value = l1t.dataSync()[0];
+              return regScale > 0 ? (tf.add(l1t, tf.mul(regScale, tf.mean(tf.norm(z, "euclidean", 1)))) as tf.Scalar) : (l1t as tf.Scalar);
+            }, [...vars, this.codes]);
+            this.__apply(vars.map((v) => grads[v.name]), grads[this.codes.name], lr);
+            return [value.dataSync()[0], l1Value];
+          });
         this.step++;
         sumLoss += loss;
         sumL1 += l1;
@@ -205,6 +227,21 @@ export class CurriculumTrainer {
       if (this.opts.onCheckpoint) await this.opts.onCheckpoint(await this.checkpoint());
     }
     return logs;
+  }
+
+  /** @internal Clip the gradients by global norm, take one Adam step on decoder and codes, bound the codes. Call inside tf.tidy. */
+  private __apply(decoderGrads: tf.Tensor[], codeGrads: tf.Tensor, lr: { decoder: number; codes: number }): void {
+    const S = this.specs;
+    const all = [...decoderGrads, codeGrads];
+    const gnorm = Math.sqrt(all.reduce((a, g) => a + tf.sum(tf.square(g)).dataSync()[0], 0));
+    const k = gnorm > S.GradientClipNorm ? S.GradientClipNorm / gnorm : 1;
+    const scaled = (g: tf.Tensor) => (k === 1 ? g : tf.mul(g, k));
+    this.optDecoder.apply(decoderGrads.map(scaled), lr.decoder);
+    this.optCodes.apply([scaled(codeGrads)], lr.codes);
+    if (S.CodeBound !== null) {
+      const norms = tf.norm(this.codes, "euclidean", 1, true);
+      this.codes.assign(tf.mul(this.codes, tf.minimum(1, tf.div(S.CodeBound, tf.maximum(norms, 1e-12)))));
+    }
   }
 
   /** The latent code of shape `i` (`all`: the code table already read, to avoid a copy per shape). */
@@ -274,6 +311,7 @@ export class CurriculumTrainer {
 
   /** Free the codes and optimizer state (the decoder belongs to the caller). */
   dispose(): void {
+    void this.__engine?.then((e) => e?.dispose());
     this.codes.dispose();
     this.optDecoder.dispose();
     this.optCodes.dispose();

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { InvalidArgumentError, type Rng, type SdfSamples } from "@sdfkit/sdf-core";
 import type { DeepSdfDecoder } from "@sdfkit/sdf-core/model";
+import { resolveStepEngine, type StepEngineName } from "./internal/step-engine.js";
 
 /** Options of {@link reconstruct} (DeepSDF's reconstruct.py protocol by default). */
 export interface ReconstructOptions {
@@ -19,10 +20,14 @@ export interface ReconstructOptions {
   l2: number;
   /** Clamp of predictions and targets. @defaultValue 0.1 */
   clamp: number;
+  /** What computes each iteration's gradient: `onnx` (onnxruntime-node, the latent-only training graph), `tfjs`, or `auto` (onnx when it loads; SDFKIT_TRAIN_ENGINE overrides). @defaultValue "auto" */
+  engine: StepEngineName;
+  /** onnxruntime intra-op threads; 0 = all cores. @defaultValue 0 */
+  threads: number;
   signal?: AbortSignal;
   onIteration?: (e: { iteration: number; loss: number }) => void;
 }
-export const DEFAULT_RECONSTRUCT: Omit<ReconstructOptions, "rng"> = { iterations: 800, learningRate: 5e-3, decayAt: 400, samplesPerIteration: 8000, initStd: 0.01, l2: 1e-4, clamp: 0.1 };
+export const DEFAULT_RECONSTRUCT: Omit<ReconstructOptions, "rng"> = { iterations: 800, learningRate: 5e-3, decayAt: 400, samplesPerIteration: 8000, initStd: 0.01, l2: 1e-4, clamp: 0.1, engine: "auto", threads: 0 };
 
 /** The reconstructed latent and the loss curve. */
 export interface Reconstruction {
@@ -35,9 +40,9 @@ export interface Reconstruction {
 /**
  * Latent-only optimisation for an unseen shape (auto-decoder inference): the decoder stays fixed, a
  * code initialised N(0, initStd²) is fitted to the shape's SDF samples with Adam on the clamped L1 loss
- * plus `l2`·mean(z²). Seeded: the same rng state gives the same latent.
+ * plus `l2`·mean(z²). Seeded: the same rng state gives the same latent (on the same engine).
  */
-export const reconstruct = (decoder: DeepSdfDecoder, samples: SdfSamples, opts: Partial<ReconstructOptions> & { rng: Rng }): Reconstruction => {
+export const reconstruct = async (decoder: DeepSdfDecoder, samples: SdfSamples, opts: Partial<ReconstructOptions> & { rng: Rng }): Promise<Reconstruction> => {
   const o = { ...DEFAULT_RECONSTRUCT, ...opts };
   const fn = "reconstruct";
   if (!o.rng || typeof o.rng.next !== "function") throw new InvalidArgumentError(fn, "opts.rng", "an Rng (createRng(seed))", o.rng);
@@ -47,6 +52,8 @@ export const reconstruct = (decoder: DeepSdfDecoder, samples: SdfSamples, opts: 
   for (const k of ["iterations", "samplesPerIteration"] as const) if (!Number.isInteger(o[k]) || o[k] < 1) throw new InvalidArgumentError(fn, `opts.${k}`, "an integer >= 1", o[k]);
   for (const k of ["learningRate", "clamp"] as const) if (!(o[k] > 0)) throw new InvalidArgumentError(fn, `opts.${k}`, "a number > 0", o[k]);
   const L = decoder.specs.latentSize;
+  const engine = await resolveStepEngine(fn, decoder.specs, o.engine, { threads: o.threads, codesOnly: true });
+  const params = engine ? decoder.getWeights() : [];
   const pos: number[] = [], neg: number[] = [];
   for (let i = 0; i < n; i++) (samples.sdf[i] >= 0 ? pos : neg).push(i);
   const z = new Float32Array(L);
@@ -57,19 +64,14 @@ export const reconstruct = (decoder: DeepSdfDecoder, samples: SdfSamples, opts: 
   const t0 = performance.now();
   const per = o.samplesPerIteration;
   const xyz = new Float32Array(3 * per), sdf = new Float32Array(per);
-  let it = 0;
-  for (; it < o.iterations; it++) {
-    if (o.signal?.aborted) break;
-    for (let k = 0; k < per; k++) {
-      const from = pos.length && neg.length ? (k < per / 2 ? pos : neg) : pos.length ? pos : neg;
-      const j = from[o.rng.int(from.length)];
-      xyz[3 * k] = samples.points[3 * j];
-      xyz[3 * k + 1] = samples.points[3 * j + 1];
-      xyz[3 * k + 2] = samples.points[3 * j + 2];
-      sdf[k] = samples.sdf[j];
+  const rows = new Int32Array(per); // every sample reads code row 0
+  // loss and gradient of the clamped L1 + l2·mean(z²) w.r.t. z, on the onnx graph or in TensorFlow.js
+  const lossAndGrad = async (): Promise<readonly [number, Float32Array]> => {
+    if (engine) {
+      const r = await engine.step(params, { xyz, sdf, shape: rows, codes: z }, { clamp: o.clamp, codeL2: o.l2 });
+      return [r.loss, r.codeGrads];
     }
-    const lr = it < o.decayAt ? o.learningRate : o.learningRate / 10;
-    const [loss, grad] = tf.tidy(() => {
+    return tf.tidy(() => {
       const zv = tf.tensor2d(z, [1, L]);
       const pts = tf.tensor2d(xyz, [per, 3]);
       const gt = tf.clipByValue(tf.tensor2d(sdf, [per, 1]), -o.clamp, o.clamp);
@@ -81,18 +83,36 @@ export const reconstruct = (decoder: DeepSdfDecoder, samples: SdfSamples, opts: 
         return tf.add(tf.mean(tf.abs(tf.sub(pred, gt))), tf.mul(o.l2, tf.mean(tf.square(zz)))) as tf.Scalar;
       };
       const { value, grad: g } = tf.valueAndGrad(f)(zv);
-      return [value.dataSync()[0], g.dataSync() as Float32Array];
+      return [value.dataSync()[0], g.dataSync() as Float32Array] as const;
     });
-    losses[it] = loss;
-    // Adam on the latent (plain arithmetic: one small vector)
-    const t = it + 1;
-    for (let k = 0; k < L; k++) {
-      m[k] = b1 * m[k] + (1 - b1) * grad[k];
-      v[k] = b2 * v[k] + (1 - b2) * grad[k] * grad[k];
-      const mh = m[k] / (1 - b1 ** t), vh = v[k] / (1 - b2 ** t);
-      z[k] -= (lr * mh) / (Math.sqrt(vh) + eps);
+  };
+  let it = 0;
+  try {
+    for (; it < o.iterations; it++) {
+      if (o.signal?.aborted) break;
+      for (let k = 0; k < per; k++) {
+        const from = pos.length && neg.length ? (k < per / 2 ? pos : neg) : pos.length ? pos : neg;
+        const j = from[o.rng.int(from.length)];
+        xyz[3 * k] = samples.points[3 * j];
+        xyz[3 * k + 1] = samples.points[3 * j + 1];
+        xyz[3 * k + 2] = samples.points[3 * j + 2];
+        sdf[k] = samples.sdf[j];
+      }
+      const lr = it < o.decayAt ? o.learningRate : o.learningRate / 10;
+      const [loss, grad] = await lossAndGrad();
+      losses[it] = loss;
+      // Adam on the latent (plain arithmetic: one small vector)
+      const t = it + 1;
+      for (let k = 0; k < L; k++) {
+        m[k] = b1 * m[k] + (1 - b1) * grad[k];
+        v[k] = b2 * v[k] + (1 - b2) * grad[k] * grad[k];
+        const mh = m[k] / (1 - b1 ** t), vh = v[k] / (1 - b2 ** t);
+        z[k] -= (lr * mh) / (Math.sqrt(vh) + eps);
+      }
+      o.onIteration?.({ iteration: it, loss });
     }
-    o.onIteration?.({ iteration: it, loss });
+  } finally {
+    await engine?.dispose();
   }
   return { latent: z, losses: losses.slice(0, it), seconds: (performance.now() - t0) / 1000 };
 };

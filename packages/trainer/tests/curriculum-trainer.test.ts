@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { sphere, box } from "@sdfkit/sdf-core";
 import { analyticSource } from "./analytic-source.js";
-import { DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
+import { DeepSdfDecoder, loadOnnxRuntime, selectBackend } from "@sdfkit/sdf-core/model";
 import { CurriculumTrainer, decoderSpecsFrom, validateSpecs, type TrainSpecs } from "@sdfkit/trainer";
 
 const shapes = { small: sphere(0.3), big: sphere(0.55), cube: box([0.35, 0.35, 0.35]) };
@@ -18,12 +18,15 @@ const specs = (): TrainSpecs =>
       { Name: "DENSE", Epochs: 8, DecoderLearningRate: 2e-3, CodeLearningRate: 2e-3, Mix: "DENSE", Tolerance: 0.002, HardSampleWeight: 0.1 },
     ],
   });
-const make = (s: TrainSpecs) => {
-  const d = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 1 });
-  return { d, t: new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s) };
-};
+const ort = await loadOnnxRuntime();
+const engines = ort ? (["tfjs", "onnx"] as const) : (["tfjs"] as const);
 
-describe("CurriculumTrainer", () => {
+for (const engine of engines)
+describe(`CurriculumTrainer (${engine} engine)`, () => {
+  const make = (s: TrainSpecs, opts: { signal?: AbortSignal; onEpoch?: (e: { epoch: number }) => void } = {}) => {
+    const d = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 1 });
+    return { d, t: new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s, { engine, ...opts }) };
+  };
   beforeAll(async () => {
     await selectBackend({ prefer: "wasm", log: false });
   });
@@ -72,12 +75,45 @@ describe("CurriculumTrainer", () => {
     await t.train(6);
     expect(tf.memory().numTensors).toBe(before);
     const ac = new AbortController();
-    const { d: d2, t: t2 } = make(specs());
-    const t3 = new CurriculumTrainer(d2, Object.keys(shapes), analyticSource(shapes), specs(), { signal: ac.signal, onEpoch: (e) => e.epoch === 2 && ac.abort() });
+    const { d: d2, t: t3 } = make(specs(), { signal: ac.signal, onEpoch: (e) => void (e.epoch === 2 && ac.abort()) });
     await t3.train();
     expect(t3.epoch).toBe(2);
-    for (const x of [t, t2, t3]) x.dispose();
+    expect(await t3.engine()).toBe(engine);
+    for (const x of [t, t3]) x.dispose();
     d.dispose();
     d2.dispose();
+  }, 120_000);
+});
+
+describe.skipIf(!ort)("CurriculumTrainer engines", () => {
+  it("onnx and tfjs take the same steps (float32 rounding apart) and the env variable picks the engine", async () => {
+    await selectBackend({ prefer: "wasm", log: false });
+    const s = validateSpecs({ ...specs(), Curriculum: [{ ...specs().Curriculum[0], Epochs: 2 }, { ...specs().Curriculum[1], Epochs: 2 }] });
+    const runs = [];
+    for (const engine of ["tfjs", "onnx"] as const) {
+      const d = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 1 });
+      const t = new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s, { engine });
+      runs.push({ logs: await t.train(), w: d.getWeights(), t, d });
+    }
+    const [a, b] = runs;
+    a.logs.forEach((l, i) => expect(Math.abs(l.loss - b.logs[i].loss) / l.loss).toBeLessThan(1e-3));
+    let worst = 0;
+    a.w.forEach((w, i) => w.forEach((x, k) => (worst = Math.max(worst, Math.abs(x - b.w[i][k])))));
+    expect(worst).toBeLessThan(1e-4);
+    for (const r of runs) {
+      r.t.dispose();
+      r.d.dispose();
+    }
+    const prev = process.env.SDFKIT_TRAIN_ENGINE;
+    process.env.SDFKIT_TRAIN_ENGINE = "tfjs";
+    const d = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 1 });
+    const t = new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s);
+    expect(await t.engine()).toBe("tfjs");
+    process.env.SDFKIT_TRAIN_ENGINE = prev ?? "";
+    if (prev === undefined) delete process.env.SDFKIT_TRAIN_ENGINE;
+    expect(await new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s).engine()).toBe("onnx");
+    expect(() => new CurriculumTrainer(d, Object.keys(shapes), analyticSource(shapes), s, { engine: "gpu" as never })).toThrow(/opts\.engine/);
+    t.dispose();
+    d.dispose();
   }, 120_000);
 });

@@ -1,17 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { chamferDistancePoints, createRng, InvalidArgumentError, type SdfSamples } from "@sdfkit/sdf-core";
-import { DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
+import { DeepSdfDecoder, loadOnnxRuntime, selectBackend } from "@sdfkit/sdf-core/model";
 import { extractMesh, reconstruct } from "@sdfkit/trainer";
 
 const SPECS = { latentSize: 8, dims: [32, 32, 32], latentIn: [], dropout: [], dropoutProb: 0, weightNorm: false, peFrequencies: 0 };
+
+const ort = await loadOnnxRuntime();
 
 describe("reconstruct and extractMesh", () => {
   beforeAll(async () => {
     await selectBackend({ prefer: "wasm", log: false });
   });
 
-  it("reconstruct recovers a shape whose latent is known (the decoder's own output as samples)", () => {
+  for (const engine of ort ? (["tfjs", "onnx"] as const) : (["tfjs"] as const))
+  it(`reconstruct recovers a shape whose latent is known (the decoder's own output as samples; ${engine} engine)`, async () => {
     const decoder = DeepSdfDecoder.fromSpecs(SPECS, { seed: 3 });
     const rng = createRng(1);
     const truth = Float32Array.from({ length: 8 }, () => rng.normal() * 0.5);
@@ -20,7 +23,7 @@ describe("reconstruct and extractMesh", () => {
     const sdf = decoder.toSdf(truth)(points);
     const samples: SdfSamples = { points, sdf };
     const before = tf.memory().numTensors;
-    const r = reconstruct(decoder, samples, { rng: createRng(2), iterations: 300, decayAt: 200, samplesPerIteration: 1000, learningRate: 2e-2, clamp: 1, l2: 0 });
+    const r = await reconstruct(decoder, samples, { rng: createRng(2), iterations: 300, decayAt: 200, samplesPerIteration: 1000, learningRate: 2e-2, clamp: 1, l2: 0, engine });
     expect(tf.memory().numTensors).toBe(before); // nothing leaks per iteration
     expect(r.losses.length).toBe(300);
     expect(r.losses[299]).toBeLessThan(r.losses[0] / 5);
@@ -32,10 +35,15 @@ describe("reconstruct and extractMesh", () => {
     for (let i = 0; i < a.length; i++) { err += Math.abs(a[i] - b[i]); spread += Math.abs(a[i] - mean); }
     expect(err / spread).toBeLessThan(0.1);
     // seeded
-    const again = reconstruct(decoder, samples, { rng: createRng(2), iterations: 20, samplesPerIteration: 1000, clamp: 1 });
-    const again2 = reconstruct(decoder, samples, { rng: createRng(2), iterations: 20, samplesPerIteration: 1000, clamp: 1 });
+    const again = await reconstruct(decoder, samples, { rng: createRng(2), iterations: 20, samplesPerIteration: 1000, clamp: 1, engine });
+    const again2 = await reconstruct(decoder, samples, { rng: createRng(2), iterations: 20, samplesPerIteration: 1000, clamp: 1, engine });
     expect(again.latent).toEqual(again2.latent);
-    expect(() => reconstruct(decoder, { points: new Float32Array(2), sdf: new Float32Array(1) }, { rng })).toThrow(InvalidArgumentError);
+    await expect(reconstruct(decoder, { points: new Float32Array(2), sdf: new Float32Array(1) }, { rng, engine })).rejects.toThrow(InvalidArgumentError);
+    if (engine === "onnx") {
+      // the same iterations as TensorFlow.js, float32 rounding apart
+      const tfjs = await reconstruct(decoder, samples, { rng: createRng(2), iterations: 20, samplesPerIteration: 1000, clamp: 1, engine: "tfjs" });
+      for (let k = 0; k < 8; k++) expect(Math.abs(tfjs.latent[k] - again.latent[k])).toBeLessThan(1e-4);
+    }
     decoder.dispose();
   }, 60_000);
 

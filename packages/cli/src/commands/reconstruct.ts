@@ -38,7 +38,7 @@ export const reconstructCommand: Command = {
     const iterations = intOpt("sdfkit reconstruct", "--iterations", values.iterations);
     const samples = sampleBands(m.mesh, intOpt("sdfkit reconstruct", "--samples", values.samples, 2), { rng: createRng(seed), mix: "deepsdf", normalize: false }).samples;
     const bar = createProgress("reconstruct", iterations, { quiet: values.json });
-    const r = reconstruct(model.decoder, samples, { rng: createRng(seed + 1), iterations, decayAt: Math.round(iterations / 2), onIteration: (e) => e.iteration % 10 === 0 && bar.update(e.iteration + 1, `loss ${e.loss.toExponential(2)}`) });
+    const r = await reconstruct(model.decoder, samples, { rng: createRng(seed + 1), iterations, decayAt: Math.round(iterations / 2), onIteration: (e) => e.iteration % 10 === 0 && bar.update(e.iteration + 1, `loss ${e.loss.toExponential(2)}`) });
     bar.stop();
     const res = intOpt("sdfkit reconstruct", "--res", values.res, 9);
     const ex = extractMesh(model.decoder, r.latent, { res: sparseGridRes(res) });

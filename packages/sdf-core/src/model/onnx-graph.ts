@@ -1,5 +1,6 @@
 import { layerShapes, type NetworkSpecs } from "./api.js";
 import { InvalidArgumentError } from "../errors.js";
+import { __OnnxGraph } from "./onnx-proto.js";
 
 /**
  * Plain weights of a decoder ready for an inference graph: per Linear layer the effective weight
@@ -55,75 +56,6 @@ export const foldDecoderWeights = (specs: NetworkSpecs, params: Float32Array[]):
   return out;
 };
 
-// ── a tiny protobuf writer (only what ONNX ModelProto needs) ──────────────────────────────────
-/** @internal */
-class __Pb {
-  private buf = new Uint8Array(256);
-  private n = 0;
-  private ensure(k: number) {
-    if (this.n + k <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.n + k) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.buf.subarray(0, this.n));
-    this.buf = b;
-  }
-  varint(v: number): this {
-    this.ensure(10);
-    while (v >= 0x80) {
-      this.buf[this.n++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.n++] = v;
-    return this;
-  }
-  tag(field: number, wire: number): this {
-    return this.varint(field * 8 + wire);
-  }
-  int(field: number, v: number): this {
-    return this.tag(field, 0).varint(v);
-  }
-  bytes(field: number, b: Uint8Array): this {
-    this.tag(field, 2).varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
-    return this;
-  }
-  str(field: number, s: string): this {
-    return this.bytes(field, new TextEncoder().encode(s));
-  }
-  msg(field: number, m: __Pb): this {
-    return this.bytes(field, m.finish());
-  }
-  float(field: number, v: number): this {
-    this.tag(field, 5);
-    this.ensure(4);
-    new DataView(this.buf.buffer, this.n, 4).setFloat32(0, v, true);
-    this.n += 4;
-    return this;
-  }
-  finish(): Uint8Array {
-    return this.buf.subarray(0, this.n);
-  }
-}
-
-const FLOAT = 1, INT64 = 7;
-
-const __tensor = (name: string, dims: number[], data: Float32Array | BigInt64Array, type: number): __Pb => {
-  const t = new __Pb();
-  for (const d of dims) t.int(1, d);
-  t.int(2, type).str(8, name);
-  return t.bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-};
-
-const __valueInfo = (name: string, dims: (number | string)[]): __Pb => {
-  const shape = new __Pb();
-  for (const d of dims) shape.msg(1, typeof d === "number" ? new __Pb().int(1, d) : new __Pb().str(2, d));
-  const tensorType = new __Pb().int(1, FLOAT).msg(2, shape);
-  return new __Pb().str(1, name).msg(2, new __Pb().msg(1, tensorType));
-};
-
 /**
  * Build an ONNX model (opset 17, serialized ModelProto bytes) computing the decoder's forward pass
  * for one latent code: inputs `latent` [1, L] and `xyz` [N, 3], output `sdf` [N, 1] (tanh, then an
@@ -137,18 +69,10 @@ export const buildDecoderOnnx = (specs: NetworkSpecs, params: Float32Array[], op
   if (!(o.clamp >= 0) || !Number.isFinite(o.clamp)) throw new InvalidArgumentError("buildDecoderOnnx", "opts.clamp", "a finite number >= 0", o.clamp);
   const layers = foldDecoderWeights(specs, params);
   const L = specs.latentSize, F = specs.peFrequencies, E = 3 + 6 * F;
-  const nodes: __Pb[] = [];
-  const inits: __Pb[] = [];
-  const node = (op: string, inputs: string[], outputs: string[], attrs: __Pb[] = []) => {
-    const n = new __Pb();
-    for (const i of inputs) n.str(1, i);
-    for (const x of outputs) n.str(2, x);
-    n.str(3, `${op}_${nodes.length}`).str(4, op);
-    for (const a of attrs) n.msg(5, a);
-    nodes.push(n);
-  };
-  const init = (name: string, dims: number[], data: Float32Array) => inits.push(__tensor(name, dims, data, FLOAT));
-  const initI64 = (name: string, vals: number[]) => inits.push(__tensor(name, [vals.length], BigInt64Array.from(vals.map(BigInt)), INT64));
+  const gr = new __OnnxGraph();
+  const node = (op: string, inputs: string[], outputs: string[], attrs: Parameters<__OnnxGraph["node"]>[3] = []) => gr.node(op, inputs, outputs, attrs);
+  const init = (name: string, dims: number[], data: Float32Array) => gr.init(name, dims, data);
+  const initI64 = (name: string, vals: number[]) => gr.initI64(name, vals);
 
   // positional encoding: enc = [xyz, sin(S), cos(S)], S[n, 3k + a] = xyz[n, a] · 2^k π (k-major)
   let enc = "xyz";
@@ -168,7 +92,7 @@ export const buildDecoderOnnx = (specs: NetworkSpecs, params: Float32Array[], op
     node("Reshape", ["pe_s3", "pe_shapeS"], ["pe_s"]);
     node("Sin", ["pe_s"], ["pe_sin"]);
     node("Cos", ["pe_s"], ["pe_cos"]);
-    node("Concat", ["xyz", "pe_sin", "pe_cos"], ["enc"], [new __Pb().str(1, "axis").int(3, 1).int(20, 2)]);
+    node("Concat", ["xyz", "pe_sin", "pe_cos"], ["enc"], [{ name: "axis", i: 1 }]);
     enc = "enc";
   }
   const rows = (l: FoldedLayer, from: number, count: number, map: (r: number) => number = (r) => r): Float32Array => {
@@ -217,18 +141,9 @@ export const buildDecoderOnnx = (specs: NetworkSpecs, params: Float32Array[], op
       node("Clip", ["tanh", "clip_min", "clip_max"], ["sdf"]);
     } else node("Tanh", [`a${k}`], ["sdf"]);
   }
-  const graph = new __Pb();
-  for (const x of nodes) graph.msg(1, x);
-  graph.str(2, "sdfkit_decoder");
-  for (const x of inits) graph.msg(5, x);
-  graph.msg(11, __valueInfo("latent", [1, L]));
-  graph.msg(11, __valueInfo("xyz", ["N", 3]));
-  graph.msg(12, __valueInfo("sdf", ["N", 1]));
-  if (o.taps) for (let k = 0; k < n; k++) graph.msg(12, __valueInfo(`h${k}`, ["N", layers[k].outDim]));
-  return new __Pb()
-    .int(1, 8)
-    .str(2, "sdfkit")
-    .msg(7, graph)
-    .msg(8, new __Pb().str(1, "").int(2, 17))
-    .finish();
+  gr.input("latent", [1, L]);
+  gr.input("xyz", ["N", 3]);
+  gr.output("sdf", ["N", 1]);
+  if (o.taps) for (let k = 0; k < n; k++) gr.output(`h${k}`, ["N", layers[k].outDim]);
+  return gr.finish("sdfkit_decoder");
 };
