@@ -1,10 +1,14 @@
 /**
- * Single-shape fit fidelity and time, sdfkit (tfjs, wasm) against PyTorch (Debian python3-torch, 2
- * threads) in the same run: the same network, the same sample pool (250 k samples, written once), the
- * same batch (half sdf ≥ 0, half < 0), Adam at the same rates, clamped L1, global-norm clipping, the
- * same step count. Both decoders are then meshed and measured by the same sdfkit code (sparse grid at
- * RES³, Chamfer of 30 k surface points, DeepSDF definition, unit-sphere normalised ×10³).
- *   node --conditions=source --import tsx packages/trainer/bench/fit.bench.ts [PRESET=seed-v1] [STEPS=500] [SAMPLES=8192] [RES=129] [MESHES=fandisk,rocker-arm,railing8]
+ * Single-shape fit fidelity and time-to-target, sdfkit (the trainer's step engine: onnxruntime-node
+ * when installed, else tfjs) against PyTorch (Debian python3-torch, 2 threads) in the same run: the
+ * same network, the same sample pool (250 k samples, written once), the same batch (half sdf ≥ 0, half
+ * < 0), Adam at the same rates, clamped L1, global-norm clipping, the same step count. Both sides keep
+ * a snapshot every EVAL steps with the training time so far; afterwards every snapshot is meshed and
+ * measured by the same sdfkit code (sparse grid at RES³; Chamfer ×10³, DeepSDF definition, unit
+ * sphere, at 30 k points and at 100 k points — the 30 k figure cannot fall below the sampling floor,
+ * the same mesh sampled twice, ≈0.07–0.11 here). Time-to-target = training seconds of the first
+ * snapshot whose 100 k-point Chamfer is ≤ TARGET.
+ *   node --conditions=source --import tsx packages/trainer/bench/fit.bench.ts [PRESET=seed-v2] [STEPS=1000] [SAMPLES=4096] [RES=129] [MESHES=fandisk,rocker-arm,railing8] [EVAL=200] [TARGET=0.05]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -20,16 +24,18 @@ import { CurriculumTrainer, decoderSpecsFrom, extractMesh, validateSpecs } from 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", "..");
 const data = process.env.SDFKIT_SHARED_DATA ?? resolve(root, "..", "shared", "data");
-const PRESET = (process.argv[2] ?? "seed-v1") as keyof typeof DECODER_PRESETS;
-const STEPS = Number(process.argv[3] ?? 500);
-const SAMPLES = Number(process.argv[4] ?? 8192);
+const PRESET = (process.argv[2] ?? "seed-v2") as keyof typeof DECODER_PRESETS;
+const STEPS = Number(process.argv[3] ?? 1000);
+const SAMPLES = Number(process.argv[4] ?? 4096);
 const RES = Number(process.argv[5] ?? 129);
 const MESHES = (process.argv[6] ?? "fandisk,rocker-arm,railing8").split(",");
+const EVAL = Number(process.argv[7] ?? 200);
+const TARGET = Number(process.argv[8] ?? 0.05);
 const LR_DEC = 5e-4, LR_CODE = 1e-3, CLAMP = 0.1;
 const p = DECODER_PRESETS[PRESET];
 const backend = await selectBackend({ log: false });
 const tmp = mkdtempSync(join(tmpdir(), "sdfkit-fit-bench-"));
-console.log(`${PRESET} (${p.dims.length}×${p.dims[0]}, latent ${p.latentSize}, PE ${p.peFrequencies}), ${STEPS} steps × ${SAMPLES} samples, tfjs ${backend} vs PyTorch (2 threads); ${cpus().length} CPUs`);
+console.log(`${PRESET} (${p.dims.length}×${p.dims[0]}, latent ${p.latentSize}, PE ${p.peFrequencies}), ${STEPS} steps × ${SAMPLES} samples, snapshot every ${EVAL}, target Chamfer×10³ ≤ ${TARGET} at 100 k points, vs PyTorch (2 threads); ${cpus().length} CPUs`);
 
 const rows = [];
 for (const name of MESHES) {
@@ -66,28 +72,53 @@ for (const name of MESHES) {
   });
   const decoder = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(specs), { seed: 0 });
   const trainer = new CurriculumTrainer(decoder, [name], source, specs);
-  let t0 = performance.now();
-  const logs = await trainer.train();
-  const oursS = (performance.now() - t0) / 1000;
-  const oursMesh = extractMesh(decoder, trainer.latent(0), { res: RES }).mesh;
-  const oursCd = oursMesh.indices.length ? chamferDistance(oursMesh, mesh).chamfer : Infinity;
+  const engine = await trainer.engine();
+  const ours: { step: number; seconds: number; weights: Float32Array[]; latent: Float32Array }[] = [];
+  let oursS = 0;
+  for (let step = Math.min(EVAL, STEPS); ; step = Math.min(step + EVAL, STEPS)) {
+    const t0 = performance.now();
+    await trainer.train(step);
+    oursS += (performance.now() - t0) / 1000;
+    ours.push({ step, seconds: oursS, weights: decoder.getWeights(), latent: trainer.latent(0) });
+    if (step === STEPS) break;
+  }
   // PyTorch
   const out = join(dir, "torch.json");
-  t0 = performance.now();
-  const r = spawnSync("/usr/bin/python3", [join(here, "fit_torch.py"), dir, out, String(STEPS), String(SAMPLES), String(p.latentSize), p.dims.join(","), p.latentIn.join(","), String(p.peFrequencies), String(LR_DEC), String(LR_CODE), String(CLAMP), "0"], { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
+  const r = spawnSync("/usr/bin/python3", [join(here, "fit_torch.py"), dir, out, String(STEPS), String(SAMPLES), String(p.latentSize), p.dims.join(","), p.latentIn.join(","), String(p.peFrequencies), String(LR_DEC), String(LR_CODE), String(CLAMP), "0", String(EVAL)], { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
   if (r.status !== 0) throw new Error(`fit_torch.py failed: ${r.stderr}`);
-  const torch = JSON.parse(readFileSync(out, "utf8"));
+  const torch = JSON.parse(readFileSync(out, "utf8")) as { seconds: number; loss: number; snapshots: { step: number; seconds: number; file: string }[] };
+  // both sides' snapshots meshed and measured by the same code
   const td = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(specs), { seed: 1 });
-  td.setWeights(torch.weights);
-  const torchMesh = extractMesh(td, Float32Array.from(torch.latent), { res: RES }).mesh;
-  const torchCd = torchMesh.indices.length ? chamferDistance(torchMesh, mesh).chamfer : Infinity;
-  const row = { mesh: name, steps: STEPS, oursSeconds: oursS, torchSeconds: torch.seconds, timeRatio: oursS / torch.seconds, oursChamferX1000: oursCd * 1e3, torchChamferX1000: torchCd * 1e3, oursLoss: logs[logs.length - 1].loss, torchLoss: torch.loss };
+  const sizes = decoder.getWeights().map((w) => w.length);
+  const measure = (d: DeepSdfDecoder, latent: Float32Array) => {
+    const m = extractMesh(d, latent, { res: RES }).mesh;
+    if (!m.indices.length) return { cd30: Infinity, cd100: Infinity };
+    return { cd30: chamferDistance(m, mesh, { samples: 30_000 }).chamfer * 1e3, cd100: chamferDistance(m, mesh, { samples: 100_000 }).chamfer * 1e3 };
+  };
+  const curve = { ours: [] as { step: number; seconds: number; cd30: number; cd100: number }[], torch: [] as { step: number; seconds: number; cd30: number; cd100: number }[] };
+  for (const s of ours) {
+    td.setWeights(s.weights);
+    curve.ours.push({ step: s.step, seconds: s.seconds, ...measure(td, s.latent) });
+  }
+  for (const s of torch.snapshots) {
+    const flat = new Float32Array(readFileSync(s.file).buffer.slice(0));
+    let off = 0;
+    td.setWeights(sizes.map((n) => flat.subarray(off, (off += n))));
+    curve.torch.push({ step: s.step, seconds: s.seconds, ...measure(td, flat.subarray(off, off + p.latentSize)) });
+  }
+  const floor = { cd30: chamferDistance(mesh, mesh, { samples: 30_000 }).chamfer * 1e3, cd100: chamferDistance(mesh, mesh, { samples: 100_000 }).chamfer * 1e3 };
+  const hit = (c: typeof curve.ours) => c.find((x) => x.cd100 <= TARGET) ?? null;
+  const [ho, ht] = [hit(curve.ours), hit(curve.torch)];
+  const lo = curve.ours[curve.ours.length - 1], lt = curve.torch[curve.torch.length - 1];
+  const row = { mesh: name, engine, steps: STEPS, oursSeconds: oursS, torchSeconds: torch.seconds, timeRatio: oursS / torch.seconds, floor, oursFinal: lo, torchFinal: lt, oursToTarget: ho, torchToTarget: ht, timeToTargetRatio: ho && ht ? ho.seconds / ht.seconds : null, curve };
   rows.push(row);
-  console.log(`${name}: sdfkit ${oursS.toFixed(1)} s, Chamfer×10³ ${(oursCd * 1e3).toFixed(3)} (loss ${row.oursLoss.toExponential(2)}) | PyTorch ${torch.seconds.toFixed(1)} s, Chamfer×10³ ${(torchCd * 1e3).toFixed(3)} (loss ${torch.loss.toExponential(2)}) | time ratio (ours / torch) ${(oursS / torch.seconds).toFixed(2)} (goal ≤ 1.0)`);
+  const f = (x: { cd30: number; cd100: number }) => `${x.cd30.toFixed(3)} / ${x.cd100.toFixed(3)}`;
+  console.log(`${name} (${engine}): ${STEPS} steps sdfkit ${oursS.toFixed(1)} s vs PyTorch ${torch.seconds.toFixed(1)} s (ratio ${row.timeRatio.toFixed(2)}); Chamfer×10³ @30k / @100k: sdfkit ${f(lo)}, PyTorch ${f(lt)}, floor ${f(floor)}; to ≤ ${TARGET} @100k: sdfkit ${ho ? `${ho.seconds.toFixed(1)} s (step ${ho.step})` : "not reached"}, PyTorch ${ht ? `${ht.seconds.toFixed(1)} s (step ${ht.step})` : "not reached"}${row.timeToTargetRatio !== null ? `, ratio ${row.timeToTargetRatio.toFixed(2)} (goal ≤ 1.0)` : ""}`);
+  console.log(`  curve (step: sdfkit s cd100 | torch s cd100): ${curve.ours.map((c, i) => `${c.step}: ${c.seconds.toFixed(0)} ${c.cd100.toFixed(3)} | ${curve.torch[i]?.seconds.toFixed(0)} ${curve.torch[i]?.cd100.toFixed(3)}`).join("; ")}`);
   trainer.dispose();
   decoder.dispose();
   td.dispose();
 }
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(join(root, "bench", "results"), { recursive: true });
-writeFileSync(join(root, "bench", "results", `fit-${PRESET}.json`), JSON.stringify({ date: new Date().toISOString(), preset: PRESET, steps: STEPS, samples: SAMPLES, res: RES, backend, rows }, null, 2));
+writeFileSync(join(root, "bench", "results", `fit-${PRESET}.json`), JSON.stringify({ date: new Date().toISOString(), preset: PRESET, steps: STEPS, samples: SAMPLES, res: RES, eval: EVAL, target: TARGET, backend, rows }, null, 2));

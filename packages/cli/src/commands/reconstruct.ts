@@ -12,7 +12,7 @@ import { denormalizeMesh, intOpt, readNormalizedMeshes } from "../fit-helpers.js
 export const reconstructCommand: Command = {
   name: "reconstruct",
   summary: "Fit a latent code for an unseen mesh with a trained decoder (DeepSDF protocol) and extract its mesh",
-  usage: "sdfkit reconstruct -e DIR MESH --out FILE.obj [--iterations 800] [--samples 100000] [--res 129] [--seed 0] [--json]",
+  usage: "sdfkit reconstruct -e DIR MESH --out FILE.obj [--iterations 800] [--samples 100000] [--res 129] [--seed 0] [--engine auto|onnx|tfjs] [--json]",
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -24,6 +24,7 @@ export const reconstructCommand: Command = {
         samples: { type: "string", default: "100000" },
         res: { type: "string", default: "129" },
         seed: { type: "string", default: "0" },
+        engine: { type: "string", default: "auto" },
         json: { type: "boolean", default: false },
       },
     });
@@ -38,7 +39,7 @@ export const reconstructCommand: Command = {
     const iterations = intOpt("sdfkit reconstruct", "--iterations", values.iterations);
     const samples = sampleBands(m.mesh, intOpt("sdfkit reconstruct", "--samples", values.samples, 2), { rng: createRng(seed), mix: "deepsdf", normalize: false }).samples;
     const bar = createProgress("reconstruct", iterations, { quiet: values.json });
-    const r = await reconstruct(model.decoder, samples, { rng: createRng(seed + 1), iterations, decayAt: Math.round(iterations / 2), onIteration: (e) => e.iteration % 10 === 0 && bar.update(e.iteration + 1, `loss ${e.loss.toExponential(2)}`) });
+    const r = await reconstruct(model.decoder, samples, { rng: createRng(seed + 1), iterations, decayAt: Math.round(iterations / 2), engine: values.engine as "auto", onIteration: (e) => e.iteration % 10 === 0 && bar.update(e.iteration + 1, `loss ${e.loss.toExponential(2)}`) });
     bar.stop();
     const res = intOpt("sdfkit reconstruct", "--res", values.res, 9);
     const ex = extractMesh(model.decoder, r.latent, { res: sparseGridRes(res) });

@@ -13,7 +13,7 @@ import { intOpt, readNormalizedMeshes } from "../fit-helpers.js";
 export const trainCommand: Command = {
   name: "train",
   summary: "Train a DeepSDF decoder on mesh files (curriculum, validation, resumable checkpoints, log plot, inference bundle)",
-  usage: "sdfkit train MESH... -e DIR [--preset seed-v1|seed-v2|deepsdf] [--epochs 200] [--samples 4096] [--pool 200000] [--val-res 65] [--seed 0] [--json]",
+  usage: "sdfkit train MESH... -e DIR [--preset seed-v1|seed-v2|deepsdf] [--epochs 200] [--samples 4096] [--pool 200000] [--val-res 65] [--seed 0] [--engine auto|onnx|tfjs] [--json]",
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -26,6 +26,7 @@ export const trainCommand: Command = {
         pool: { type: "string", default: "200000" },
         "val-res": { type: "string", default: "65" },
         seed: { type: "string", default: "0" },
+        engine: { type: "string", default: "auto" },
         json: { type: "boolean", default: false },
       },
     });
@@ -69,6 +70,7 @@ export const trainCommand: Command = {
     const bar = createProgress("train", total, { quiet: values.json });
     const ckDir = join(dir, "checkpoints");
     const trainer = new CurriculumTrainer(decoder, names, source, specs, {
+      engine: values.engine as "auto",
       logDir: dir,
       validation: { samples: (s) => held[s], mesh: (s) => byName[s], meshRes: intOpt("sdfkit train", "--val-res", values["val-res"], 9) },
       onEpoch: (e) => bar.update(e.epoch, `loss ${e.loss.toExponential(2)}${e.valSignAccuracy !== undefined ? ` sign ${(100 * e.valSignAccuracy).toFixed(1)} %` : ""}${e.chamfer !== undefined ? ` CD×1e3 ${(1e3 * e.chamfer).toFixed(3)}` : ""}`),
@@ -76,13 +78,15 @@ export const trainCommand: Command = {
         if (c.epoch % specs.SnapshotFrequency === 0 || c.epoch === total || specs.AdditionalSnapshots.includes(c.epoch)) await saveCheckpoint(ckDir, c, { keepEvery: 0 });
       },
     });
+    const engine = await trainer.engine();
+    if (!values.json) console.error(`sdfkit: training steps on ${engine === "onnx" ? "onnxruntime-node (compiled forward + backward graph)" : `TensorFlow.js (${backend})`}`);
     const prev = existsSync(ckDir) ? await loadCheckpoint(ckDir) : undefined;
     if (prev) await trainer.restore(prev);
     const t0 = performance.now();
     const logs = await trainer.train();
     bar.stop();
     const latents = trainer.codes.dataSync() as Float32Array;
-    await saveInferenceBundle(dir, { decoder, latents: Float32Array.from(latents), shapes: names, normalization: Object.fromEntries(meshes.map((m) => [m.name, m.normalization])), meta: { epochs: trainer.epoch, backend } });
+    await saveInferenceBundle(dir, { decoder, latents: Float32Array.from(latents), shapes: names, normalization: Object.fromEntries(meshes.map((m) => [m.name, m.normalization])), meta: { epochs: trainer.epoch, backend, engine } });
     const last = logs[logs.length - 1];
     const report = {
       dir,
@@ -90,6 +94,7 @@ export const trainCommand: Command = {
       preset: specs.NetworkSpecs.Preset,
       parameters: decoder.parameterCount,
       backend,
+      engine,
       resumedFrom: prev?.epoch ?? 0,
       epochs: trainer.epoch,
       seconds: (performance.now() - t0) / 1000,
@@ -102,7 +107,7 @@ export const trainCommand: Command = {
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else
       console.log(
-        `trained ${names.length} shape(s) for ${trainer.epoch} epochs${prev ? ` (resumed at ${prev.epoch})` : ""} in ${report.seconds.toFixed(1)} s on ${backend}: loss ${last ? last.loss.toExponential(3) : "–"}` +
+        `trained ${names.length} shape(s) for ${trainer.epoch} epochs${prev ? ` (resumed at ${prev.epoch})` : ""} in ${report.seconds.toFixed(1)} s on ${engine === "onnx" ? "onnxruntime-node" : backend}: loss ${last ? last.loss.toExponential(3) : "–"}` +
           (report.valSignAccuracy !== undefined ? `, sign accuracy ${(100 * report.valSignAccuracy).toFixed(2)} %` : "") +
           (report.chamferX1000 !== undefined ? `, Chamfer×10³ ${report.chamferX1000.toFixed(3)}` : "") +
           `\n${dir}: specs.json, log.csv, log.png, checkpoints/, inference.{json,bin}`,
