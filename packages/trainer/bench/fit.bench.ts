@@ -19,7 +19,7 @@ import { chamferDistance, createRng, normalizeMesh, type Rng, type SampleSource 
 import { readMesh } from "../../sdf-core/src/node/index.js";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "../../sdf-core/src/model/index.js";
 import { sampleBands } from "../../sampling/src/index.js";
-import { CurriculumTrainer, decoderSpecsFrom, extractMesh, validateSpecs } from "../src/index.js";
+import { CurriculumTrainer, decoderSpecsFrom, extractMeshAsync, validateSpecs } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", "..");
@@ -90,21 +90,21 @@ for (const name of MESHES) {
   // both sides' snapshots meshed and measured by the same code
   const td = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(specs), { seed: 1 });
   const sizes = decoder.getWeights().map((w) => w.length);
-  const measure = (d: DeepSdfDecoder, latent: Float32Array) => {
-    const m = extractMesh(d, latent, { res: RES }).mesh;
+  const measure = async (d: DeepSdfDecoder, latent: Float32Array) => {
+    const m = (await extractMeshAsync(d, latent, { res: RES })).mesh;
     if (!m.indices.length) return { cd30: Infinity, cd100: Infinity };
     return { cd30: chamferDistance(m, mesh, { samples: 30_000 }).chamfer * 1e3, cd100: chamferDistance(m, mesh, { samples: 100_000 }).chamfer * 1e3 };
   };
   const curve = { ours: [] as { step: number; seconds: number; cd30: number; cd100: number }[], torch: [] as { step: number; seconds: number; cd30: number; cd100: number }[] };
   for (const s of ours) {
     td.setWeights(s.weights);
-    curve.ours.push({ step: s.step, seconds: s.seconds, ...measure(td, s.latent) });
+    curve.ours.push({ step: s.step, seconds: s.seconds, ...(await measure(td, s.latent)) });
   }
   for (const s of torch.snapshots) {
     const flat = new Float32Array(readFileSync(s.file).buffer.slice(0));
     let off = 0;
     td.setWeights(sizes.map((n) => flat.subarray(off, (off += n))));
-    curve.torch.push({ step: s.step, seconds: s.seconds, ...measure(td, flat.subarray(off, off + p.latentSize)) });
+    curve.torch.push({ step: s.step, seconds: s.seconds, ...(await measure(td, flat.subarray(off, off + p.latentSize))) });
   }
   const floor = { cd30: chamferDistance(mesh, mesh, { samples: 30_000 }).chamfer * 1e3, cd100: chamferDistance(mesh, mesh, { samples: 100_000 }).chamfer * 1e3 };
   const hit = (c: typeof curve.ours) => c.find((x) => x.cd100 <= TARGET) ?? null;

@@ -58,7 +58,8 @@ console.log(`trained in ${trainSeconds.toFixed(0)} s`);
 const codes = trainer.codes.dataSync() as Float32Array;
 
 const cd = (a: Parameters<typeof chamferDistance>[0], b: Parameters<typeof chamferDistance>[1], samples: number) => (a.indices.length ? chamferDistance(a, b, { rng: createRng(1), samples }).chamfer * 1e3 : Infinity);
-const rows = [];
+type Row = { shape: string; floor30: number; trained30: number; reconstructed30: number; floor100: number; trained100: number; reconstructed100: number; reconSeconds: number };
+const rows: Row[] = [];
 for (let i = 0; i < names.length; i++) {
   const name = names[i], mesh = byName[name];
   const floor30 = cd(mesh, mesh, 30_000), floor100 = cd(mesh, mesh, 100_000);
@@ -70,11 +71,11 @@ for (let i = 0; i < names.length; i++) {
   const recon = extractMesh(decoder, r.latent, { res: sparseGridRes(RES) }).mesh;
   await writeMesh(join(out, `${name}-trained.obj`), trained);
   await writeMesh(join(out, `${name}-reconstructed.obj`), recon);
-  const row = { shape: name, floor30, trained30: cd(trained, mesh, 30_000), reconstructed30: cd(recon, mesh, 30_000), floor100, trained100: cd(trained, mesh, 100_000), reconstructed100: cd(recon, mesh, 100_000), reconSeconds };
+  const row: Row = { shape: name, floor30, trained30: cd(trained, mesh, 30_000), reconstructed30: cd(recon, mesh, 30_000), floor100, trained100: cd(trained, mesh, 100_000), reconstructed100: cd(recon, mesh, 100_000), reconSeconds };
   rows.push(row);
   console.log(`${name}: Chamfer×10³ @30k floor ${row.floor30.toFixed(3)} trained ${row.trained30.toFixed(3)} reconstructed ${row.reconstructed30.toFixed(3)} | @100k floor ${row.floor100.toFixed(3)} trained ${row.trained100.toFixed(3)} reconstructed ${row.reconstructed100.toFixed(3)} | reconstruct ${reconSeconds.toFixed(0)} s`);
 }
-const mean = (k: keyof (typeof rows)[number]) => rows.reduce((s, r) => s + (r[k] as number), 0) / rows.length;
+const mean = (k: Exclude<keyof Row, "shape">) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
 console.log(`mean Chamfer×10³ @30k: trained ${mean("trained30").toFixed(3)}, reconstructed ${mean("reconstructed30").toFixed(3)} (floor ${mean("floor30").toFixed(3)})`);
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", "multi-shape.json"), JSON.stringify({ date: new Date().toISOString(), epochs: EPOCHS, samples: SAMPLES, iterations: ITERS, res: RES, engine, trainSeconds, rows }, null, 2));

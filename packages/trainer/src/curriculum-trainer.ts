@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Mesh, Rng, SampleSource, SdfSamples } from "@sdfkit/sdf-core";
 import { chamferDistance, createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
-import { extractMesh } from "./extract-mesh.js";
+import { extractMeshAsync } from "./extract-mesh.js";
 import { sampleMetrics } from "./validate-decoder.js";
 import { writeTrainingLog, type LogRow } from "./training-log.js";
 import { DECODER_PRESETS, DeepSdfDecoder, type NetworkSpecs as DecoderSpecs, type TrainStepEngine } from "@sdfkit/sdf-core/model";
@@ -271,7 +271,7 @@ export class CurriculumTrainer {
     if (v.mesh && (this.epoch % S.ChamferFrequency === 0 || last)) {
       let cd = 0;
       for (let i = 0; i < this.shapes.length; i++) {
-        const { mesh } = extractMesh(this.decoder, this.latent(i, codes), { res: v.meshRes ?? 129 });
+        const { mesh } = await extractMeshAsync(this.decoder, this.latent(i, codes), { res: v.meshRes ?? 129, engine: this.opts.engine === "tfjs" ? "tfjs" : "auto" });
         if (mesh.indices.length === 0) return void (log.chamfer = Infinity);
         cd += chamferDistance(mesh, await v.mesh(this.shapes[i]), { samples: v.chamferSamples ?? 30000 }).chamfer;
       }

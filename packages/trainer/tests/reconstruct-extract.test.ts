@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { chamferDistancePoints, createRng, InvalidArgumentError, type SdfSamples } from "@sdfkit/sdf-core";
 import { DeepSdfDecoder, loadOnnxRuntime, selectBackend } from "@sdfkit/sdf-core/model";
-import { extractMesh, reconstruct } from "@sdfkit/trainer";
+import { extractMesh, extractMeshAsync, reconstruct } from "@sdfkit/trainer";
 
 const SPECS = { latentSize: 8, dims: [32, 32, 32], latentIn: [], dropout: [], dropoutProb: 0, weightNorm: false, peFrequencies: 0 };
 
@@ -47,7 +47,7 @@ describe("reconstruct and extractMesh", () => {
     decoder.dispose();
   }, 60_000);
 
-  it("sparse extraction gives the dense mesh with a fraction of the evaluations", () => {
+  it("sparse extraction gives the dense mesh with a fraction of the evaluations", async () => {
     // a decoder fitted to a sphere (r 0.5): close to a true, 1-Lipschitz SDF, as a trained one is
     const decoder = DeepSdfDecoder.fromSpecs(SPECS, { seed: 5 });
     const latent = new Float32Array(8);
@@ -75,6 +75,13 @@ describe("reconstruct and extractMesh", () => {
     let maxDev = 0;
     for (let i = 0; i < dense.mesh.positions.length; i += 3) maxDev = Math.max(maxDev, Math.abs(Math.hypot(dense.mesh.positions[i], dense.mesh.positions[i + 1], dense.mesh.positions[i + 2]) - 0.5));
     expect(maxDev).toBeLessThan(0.1);
+    // through an inference engine (onnx when installed): the same mesh within the engines' 1e-5 agreement
+    for (const engine of ort ? (["tfjs", "onnx"] as const) : (["tfjs"] as const)) {
+      const e = await extractMeshAsync(decoder, latent, { res: 65, engine });
+      expect(Math.abs(e.evaluations - sparse.evaluations)).toBeLessThan(0.01 * sparse.evaluations);
+      expect(Math.abs(e.mesh.indices.length - sparse.mesh.indices.length)).toBeLessThan(0.01 * sparse.mesh.indices.length);
+      expect(chamferDistancePoints(e.mesh.positions, sparse.mesh.positions).chamfer).toBeLessThan(1e-8);
+    }
     decoder.dispose();
   }, 60_000);
 });

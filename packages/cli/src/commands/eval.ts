@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { chamferDistance, createRng } from "@sdfkit/sdf-core";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { extractMesh, loadInferenceBundle, sparseGridRes } from "@sdfkit/trainer";
+import { extractMeshAsync, loadInferenceBundle, sparseGridRes } from "@sdfkit/trainer";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
 import { intOpt, readNormalizedMeshes } from "../fit-helpers.js";
@@ -33,7 +33,7 @@ export const evalCommand: Command = {
         rows.push({ shape: m.name, error: `not in the experiment (shapes: ${model.shapes.join(", ")})` });
         continue;
       }
-      const r = extractMesh(model.decoder, model.latent(m.name), { res: sparseGridRes(res) });
+      const r = await extractMeshAsync(model.decoder, model.latent(m.name), { res: sparseGridRes(res) });
       const cd = r.mesh.indices.length ? chamferDistance(r.mesh, m.mesh, { samples, rng: createRng(0) }).chamfer : Infinity;
       rows.push({ shape: m.name, chamferX1000: cd * 1e3, triangles: r.mesh.indices.length / 3, seconds: r.seconds });
       bar.update(rows.length);

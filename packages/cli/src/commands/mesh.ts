@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { meshReport } from "@sdfkit/sdf-core";
 import { writeMesh } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { extractMesh, loadInferenceBundle, sparseGridRes } from "@sdfkit/trainer";
+import { extractMeshAsync, loadInferenceBundle, sparseGridRes } from "@sdfkit/trainer";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
 import { denormalizeMesh, intOpt } from "../fit-helpers.js";
@@ -40,7 +40,7 @@ export const meshCommand: Command = {
     const bar = createProgress("mesh", shapes.length, { quiet: values.json });
     const rows = [];
     for (const s of shapes) {
-      const r = extractMesh(model.decoder, model.latent(s), { res: values.dense ? res : sparseGridRes(res), sparse: !values.dense });
+      const r = await extractMeshAsync(model.decoder, model.latent(s), { res: values.dense ? res : sparseGridRes(res), sparse: !values.dense });
       const mesh = denormalizeMesh(r.mesh, model.normalization[s]);
       const file = join(out, `${s}.${values.format}`);
       if (mesh.indices.length) await writeMesh(file, mesh);

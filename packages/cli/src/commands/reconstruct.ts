@@ -4,7 +4,7 @@ import { chamferDistance, createRng } from "@sdfkit/sdf-core";
 import { writeMesh } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
 import { sampleBands } from "@sdfkit/sampling";
-import { extractMesh, loadInferenceBundle, reconstruct, sparseGridRes } from "@sdfkit/trainer";
+import { extractMeshAsync, loadInferenceBundle, reconstruct, sparseGridRes } from "@sdfkit/trainer";
 import type { Command } from "../command.js";
 import { createProgress } from "../progress.js";
 import { denormalizeMesh, intOpt, readNormalizedMeshes } from "../fit-helpers.js";
@@ -42,7 +42,7 @@ export const reconstructCommand: Command = {
     const r = await reconstruct(model.decoder, samples, { rng: createRng(seed + 1), iterations, decayAt: Math.round(iterations / 2), engine: values.engine as "auto", onIteration: (e) => e.iteration % 10 === 0 && bar.update(e.iteration + 1, `loss ${e.loss.toExponential(2)}`) });
     bar.stop();
     const res = intOpt("sdfkit reconstruct", "--res", values.res, 9);
-    const ex = extractMesh(model.decoder, r.latent, { res: sparseGridRes(res) });
+    const ex = await extractMeshAsync(model.decoder, r.latent, { res: sparseGridRes(res), engine: values.engine === "tfjs" ? "tfjs" : "auto" });
     const cd = ex.mesh.indices.length ? chamferDistance(ex.mesh, m.mesh, { rng: createRng(0) }).chamfer : Infinity;
     if (ex.mesh.indices.length) await writeMesh(resolve(values.out), denormalizeMesh(ex.mesh, m.normalization));
     const report = { mesh: m.file, out: resolve(values.out), iterations: r.losses.length, finalLoss: r.losses[r.losses.length - 1], chamferX1000: cd * 1e3, triangles: ex.mesh.indices.length / 3, seconds: r.seconds + ex.seconds };
