@@ -7,7 +7,9 @@
  * measured by the same sdfkit code (sparse grid at RES³; Chamfer ×10³, DeepSDF definition, unit
  * sphere, at 30 k points and at 100 k points — the 30 k figure cannot fall below the sampling floor,
  * the same mesh sampled twice, ≈0.07–0.11 here). Time-to-target = training seconds of the first
- * snapshot whose 100 k-point Chamfer is ≤ TARGET.
+ * snapshot whose 100 k-point Chamfer is ≤ TARGET. With FAST=1 a third run trains the same network with
+ * sdfkit's shipped preset (`fastCurriculum(STEPS)`: COARSE → BALANCED → DENSE → MANUFACTURING mixes from
+ * `MeshSampleSource`, 1e-3 → 1e-4) and reports its curve beside the constant-rate one.
  *   node --conditions=source --import tsx packages/trainer/bench/fit.bench.ts [PRESET=seed-v2] [STEPS=1000] [SAMPLES=4096] [RES=129] [MESHES=fandisk,rocker-arm,railing8] [EVAL=200] [TARGET=0.05]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,8 +20,8 @@ import { fileURLToPath } from "node:url";
 import { chamferDistance, createRng, normalizeMesh, type Rng, type SampleSource } from "../../sdf-core/src/index.js";
 import { readMesh } from "../../sdf-core/src/node/index.js";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "../../sdf-core/src/model/index.js";
-import { sampleBands } from "../../sampling/src/index.js";
-import { CurriculumTrainer, decoderSpecsFrom, extractMeshAsync, validateSpecs } from "../src/index.js";
+import { MeshSampleSource, sampleBands } from "../../sampling/src/index.js";
+import { CurriculumTrainer, decoderSpecsFrom, extractMeshAsync, fastCurriculum, validateSpecs } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..", "..");
@@ -58,30 +60,39 @@ for (const name of MESHES) {
       return { points, sdf };
     },
   };
-  const specs = validateSpecs({
+  const base = {
     NetworkSpecs: { Preset: PRESET, dims: p.dims, latent_in: p.latentIn, dropout_prob: 0, weight_norm: false },
     CodeLength: p.latentSize,
-    NumEpochs: STEPS,
-    LearningRateSchedule: [{ Type: "Constant", Value: LR_DEC }, { Type: "Constant", Value: LR_CODE }],
     SamplesPerScene: SAMPLES,
     ScenesPerBatch: 1,
     ClampingDistance: CLAMP,
     CodeRegularization: false,
     CodeBound: null,
     Seed: 0,
-  });
-  const decoder = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(specs), { seed: 0 });
-  const trainer = new CurriculumTrainer(decoder, [name], source, specs);
-  const engine = await trainer.engine();
-  const ours: { step: number; seconds: number; weights: Float32Array[]; latent: Float32Array }[] = [];
-  let oursS = 0;
-  for (let step = Math.min(EVAL, STEPS); ; step = Math.min(step + EVAL, STEPS)) {
-    const t0 = performance.now();
-    await trainer.train(step);
-    oursS += (performance.now() - t0) / 1000;
-    ours.push({ step, seconds: oursS, weights: decoder.getWeights(), latent: trainer.latent(0) });
-    if (step === STEPS) break;
-  }
+  };
+  const specs = validateSpecs({ ...base, NumEpochs: STEPS, LearningRateSchedule: [{ Type: "Constant", Value: LR_DEC }, { Type: "Constant", Value: LR_CODE }] });
+  type Snap = { step: number; seconds: number; weights: Float32Array[]; latent: Float32Array };
+  /** Train with snapshots every EVAL steps; returns them with the training seconds so far. */
+  const run = async (s: typeof specs, src: SampleSource) => {
+    const decoder = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(s), { seed: 0 });
+    const trainer = new CurriculumTrainer(decoder, [name], src, s);
+    const snaps: Snap[] = [];
+    let seconds = 0;
+    for (let step = Math.min(EVAL, STEPS); ; step = Math.min(step + EVAL, STEPS)) {
+      const t0 = performance.now();
+      await trainer.train(step);
+      seconds += (performance.now() - t0) / 1000;
+      snaps.push({ step, seconds, weights: decoder.getWeights(), latent: trainer.latent(0) });
+      if (step === STEPS) break;
+    }
+    const engine = await trainer.engine();
+    trainer.dispose();
+    decoder.dispose();
+    return { snaps, seconds, engine };
+  };
+  const constant = await run(specs, source);
+  const ours = constant.snaps, oursS = constant.seconds, engine = constant.engine;
+  const fast = process.env.FAST === "1" ? await run(validateSpecs({ ...base, Curriculum: fastCurriculum(STEPS) }), new MeshSampleSource({ [name]: mesh }, { normalize: false, poolSize: 250_000, poolSeed: 0 })) : null;
   // PyTorch
   const out = join(dir, "torch.json");
   const r = spawnSync("/usr/bin/python3", [join(here, "fit_torch.py"), dir, out, String(STEPS), String(SAMPLES), String(p.latentSize), p.dims.join(","), p.latentIn.join(","), String(p.peFrequencies), String(LR_DEC), String(LR_CODE), String(CLAMP), "0", String(EVAL)], { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } });
@@ -89,17 +100,23 @@ for (const name of MESHES) {
   const torch = JSON.parse(readFileSync(out, "utf8")) as { seconds: number; loss: number; snapshots: { step: number; seconds: number; file: string }[] };
   // both sides' snapshots meshed and measured by the same code
   const td = DeepSdfDecoder.fromSpecs(decoderSpecsFrom(specs), { seed: 1 });
-  const sizes = decoder.getWeights().map((w) => w.length);
+  const sizes = ours[0].weights.map((w) => w.length);
   const measure = async (d: DeepSdfDecoder, latent: Float32Array) => {
     const m = (await extractMeshAsync(d, latent, { res: RES })).mesh;
     if (!m.indices.length) return { cd30: Infinity, cd100: Infinity };
     return { cd30: chamferDistance(m, mesh, { samples: 30_000 }).chamfer * 1e3, cd100: chamferDistance(m, mesh, { samples: 100_000 }).chamfer * 1e3 };
   };
   const curve = { ours: [] as { step: number; seconds: number; cd30: number; cd100: number }[], torch: [] as { step: number; seconds: number; cd30: number; cd100: number }[] };
-  for (const s of ours) {
-    td.setWeights(s.weights);
-    curve.ours.push({ step: s.step, seconds: s.seconds, ...(await measure(td, s.latent)) });
-  }
+  const measured = async (snaps: Snap[]) => {
+    const c: typeof curve.ours = [];
+    for (const s of snaps) {
+      td.setWeights(s.weights);
+      c.push({ step: s.step, seconds: s.seconds, ...(await measure(td, s.latent)) });
+    }
+    return c;
+  };
+  curve.ours = await measured(ours);
+  const fastCurve = fast ? await measured(fast.snaps) : null;
   for (const s of torch.snapshots) {
     const flat = new Float32Array(readFileSync(s.file).buffer.slice(0));
     let off = 0;
@@ -110,13 +127,12 @@ for (const name of MESHES) {
   const hit = (c: typeof curve.ours) => c.find((x) => x.cd100 <= TARGET) ?? null;
   const [ho, ht] = [hit(curve.ours), hit(curve.torch)];
   const lo = curve.ours[curve.ours.length - 1], lt = curve.torch[curve.torch.length - 1];
-  const row = { mesh: name, engine, steps: STEPS, oursSeconds: oursS, torchSeconds: torch.seconds, timeRatio: oursS / torch.seconds, floor, oursFinal: lo, torchFinal: lt, oursToTarget: ho, torchToTarget: ht, timeToTargetRatio: ho && ht ? ho.seconds / ht.seconds : null, curve };
+  const row = { mesh: name, engine, steps: STEPS, oursSeconds: oursS, torchSeconds: torch.seconds, timeRatio: oursS / torch.seconds, floor, oursFinal: lo, torchFinal: lt, oursToTarget: ho, torchToTarget: ht, timeToTargetRatio: ho && ht ? ho.seconds / ht.seconds : null, curve, fastCurriculum: fastCurve ? { curve: fastCurve, toTarget: hit(fastCurve) } : null };
   rows.push(row);
   const f = (x: { cd30: number; cd100: number }) => `${x.cd30.toFixed(3)} / ${x.cd100.toFixed(3)}`;
   console.log(`${name} (${engine}): ${STEPS} steps sdfkit ${oursS.toFixed(1)} s vs PyTorch ${torch.seconds.toFixed(1)} s (ratio ${row.timeRatio.toFixed(2)}); Chamfer×10³ @30k / @100k: sdfkit ${f(lo)}, PyTorch ${f(lt)}, floor ${f(floor)}; to ≤ ${TARGET} @100k: sdfkit ${ho ? `${ho.seconds.toFixed(1)} s (step ${ho.step})` : "not reached"}, PyTorch ${ht ? `${ht.seconds.toFixed(1)} s (step ${ht.step})` : "not reached"}${row.timeToTargetRatio !== null ? `, ratio ${row.timeToTargetRatio.toFixed(2)} (goal ≤ 1.0)` : ""}`);
   console.log(`  curve (step: sdfkit s cd100 | torch s cd100): ${curve.ours.map((c, i) => `${c.step}: ${c.seconds.toFixed(0)} ${c.cd100.toFixed(3)} | ${curve.torch[i]?.seconds.toFixed(0)} ${curve.torch[i]?.cd100.toFixed(3)}`).join("; ")}`);
-  trainer.dispose();
-  decoder.dispose();
+  if (fastCurve) console.log(`  fastCurriculum (step: s cd30 cd100): ${fastCurve.map((c) => `${c.step}: ${c.seconds.toFixed(0)} ${c.cd30.toFixed(3)} ${c.cd100.toFixed(3)}`).join("; ")}`);
   td.dispose();
 }
 rmSync(tmp, { recursive: true, force: true });
