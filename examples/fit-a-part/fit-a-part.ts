@@ -16,7 +16,7 @@
  * input.obj, reconstruction.obj, segmented.ply, inference.{json,bin}, report.md, report.json.
  * The last stdout line is report.json's content.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -194,7 +194,10 @@ Files: ${report.files.join(", ")}. The inference bundle loads with \`loadInferen
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `pnpm --filter … start -- --flag` hands the script a leading "--"; drop it so the flags stay flags
+  const argv = process.argv.slice(2);
   const { values: v } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       step: { type: "string", default: join(dataDir, "step", "io1-cm-214.stp") },
       out: { type: "string", default: join(repoRoot, "out", "fit-a-part") },
@@ -210,6 +213,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       seed: { type: "string", default: "0" },
     },
   });
+  if (!existsSync(v.step!)) {
+    console.error(`fit-a-part: part not found at ${resolve(v.step!)}. Put the shared data beside the repository (../shared/data), set SDFKIT_SHARED_DATA, or pass --step FILE.`);
+    process.exit(1);
+  }
   const base = FIT_A_PART_SETTINGS[v.smoke ? "smoke" : v.demo ? "demo" : "full"];
   const num = (s: string | undefined, d: number) => (s === undefined ? d : Number(s));
   const report = await fitAPart({

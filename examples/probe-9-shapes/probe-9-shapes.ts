@@ -121,7 +121,10 @@ Left of each pair: the true parts; right: the chosen layer's clusters (colours m
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `pnpm --filter … start -- --flag` hands the script a leading "--"; drop it so the flags stay flags
+  const argv = process.argv.slice(2);
   const { values: v } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       out: { type: "string", default: join(repoRoot, "out", "probe-9-shapes") },
       smoke: { type: "boolean", default: false },

@@ -20,6 +20,16 @@ const inked = (png: ReturnType<typeof decodePng>, x0: number, y0: number, x1: nu
 };
 
 describe("examples/fit-a-part", () => {
+  it("is what the README's first quick-start line runs (`pnpm demo` = this example's --demo setting)", () => {
+    const scripts = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).scripts;
+    expect(scripts.demo).toBe("pnpm --filter @sdfkit/example-fit-a-part start -- --demo");
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const block = readme.slice(readme.indexOf("## Quick start")).match(/```sh\n([^`]*)```/)![1].trim().split("\n");
+    expect(block[0]).toMatch(/pnpm demo$/);
+    expect(block[1]).toBe("pnpm install --frozen-lockfile && pnpm test");
+    expect(JSON.parse(readFileSync(join(repoRoot, "examples", "fit-a-part", "package.json"), "utf8")).scripts.start).toMatch(/fit-a-part\.ts$/);
+  });
+
   it("runs STEP → samples → seed-v2 → mesh → Chamfer → renders → segments → report at its smoke setting", async () => {
     const out = mkdtempSync(join(tmpdir(), "sdfkit-fit-a-part-"));
     try {
