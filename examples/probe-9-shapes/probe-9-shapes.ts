@@ -3,7 +3,7 @@
  * (`probeShapes` from @sdfkit/cli — the same composition as `sdfkit probe` and `pnpm bench probe`), then per
  * shape k-means with the true k on each layer's activations at probe points near the surface, scored by
  * ARI; the reported layer is chosen without labels (silhouette). Writes report.md (the ARI table),
- * report.json (the full ProbeReport) and probe.png: per shape the analytic mesh coloured by the true parts
+ * report.json (the full ProbeReport), log.png / log.csv (training curves) and probe.png: per shape the analytic mesh coloured by the true parts
  * (left) and by the chosen layer's clusters (right; each vertex takes the cluster of its nearest probe
  * point, clusters renamed to the best-matching part so equal colours mean agreement).
  *
@@ -23,6 +23,7 @@ import { writeFileAtomic } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
 import { probeReportMarkdown, probeShapes, type ProbedShape, type ProbeReport } from "@sdfkit/cli";
 import { hungarian } from "@sdfkit/segmentation";
+import { writeTrainingLog, type LogRow } from "@sdfkit/trainer";
 import { drawLabel, renderMesh, tileImages } from "@sdfkit/render";
 import { writePng } from "@sdfkit/render/node";
 
@@ -69,13 +70,14 @@ const __pictures = (s: ProbedShape, size: number): RgbaImage[] => {
   return [renderMesh(mesh, { view: "iso", size, labels: truth }), renderMesh(mesh, { view: "iso", size, labels: clusters })];
 };
 
-/** Train, probe, write report.md / report.json / probe.png into `o.out`; returns the report. */
+/** Train, probe, write report.md / report.json / log.png / probe.png into `o.out`; returns the report. */
 export const probe9Shapes = async (o: Probe9ShapesOptions): Promise<ProbeReport> => {
   const log = o.log ?? ((s: string) => console.error(s));
   mkdirSync(o.out, { recursive: true });
   const t0 = performance.now();
   const backend = await selectBackend({ log: false });
   const pictures: RgbaImage[][] = [];
+  const rows: LogRow[] = [];
   const every = Math.max(1, Math.round(o.epochs / 10));
   const r = await probeShapes([...(o.shapes ?? SEED_SHAPES)], {
     epochs: o.epochs,
@@ -84,6 +86,7 @@ export const probe9Shapes = async (o: Probe9ShapesOptions): Promise<ProbeReport>
     peFrequencies: o.pe,
     seed: o.seed,
     onEpoch: (e) => {
+      rows.push({ epoch: e.epoch, values: { loss: e.loss, l1: e.l1 } });
       if (e.epoch % every === 0) log(`epoch ${e.epoch}/${o.epochs} L1 ${e.l1.toFixed(5)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     },
     onShape: (s) => void pictures.push(__pictures(s, o.size)),
@@ -94,6 +97,7 @@ export const probe9Shapes = async (o: Probe9ShapesOptions): Promise<ProbeReport>
     drawLabel(pictures[i][1], `ARI ${s.ari.toFixed(2)} L${s.layer === nl - 1 ? "all" : s.layer}`, 4, 4, 1),
   ]);
   await writePng(join(o.out, "probe.png"), tileImages(tiles, 6, { gap: 2 }));
+  await writeTrainingLog(o.out, rows); // log.csv + log.png (training curves of the shared decoder)
   const md = `# Activation probing on the ${r.shapes.length} seed shapes
 
 One decoder (latent 64, 3 × 128 ReLU, positional encoding ${o.pe}) trained over all shapes together for
@@ -113,6 +117,10 @@ ${(100 * r.meanClassifier.surface.centroid).toFixed(1)} % (nearest centroid) / $
 Left of each pair: the true parts; right: the chosen layer's clusters (colours matched to the parts).
 
 ![true parts vs clusters](probe.png)
+
+Training curves of the shared decoder (loss and clamped L1 per epoch):
+
+![training curves](log.png)
 `;
   await writeFileAtomic(join(o.out, "report.md"), md);
   await writeFileAtomic(join(o.out, "report.json"), JSON.stringify({ settings: { epochs: o.epochs, samples: o.samples, points: o.points, pe: o.pe, seed: o.seed, backend }, ...r }, null, 2));

@@ -33,6 +33,10 @@ describe("examples/probe-9-shapes", () => {
       for (const s of rep.shapes) expect(md).toMatch(new RegExp(`\\| ${s.name} \\| ${s.k} \\| .*\\| ${s.ari.toFixed(3)} \\|`));
       expect(md).toContain(`**${rep.meanAri.toFixed(3)}**`);
       expect(md).toContain("(probe.png)");
+      expect(md).toContain("(log.png)");
+      const log = decodePng(new Uint8Array(readFileSync(join(out, "log.png"))));
+      expect(log.w * log.h).toBeGreaterThan(0);
+      expect(readFileSync(join(out, "log.csv"), "utf8").trim().split("\n")).toHaveLength(1 + 10); // header + one row per epoch
       // 9 pairs of 96-px renders in 6 columns with 2-px gaps; every tile shows a part
       const png = decodePng(new Uint8Array(readFileSync(join(out, "probe.png"))));
       expect([png.w, png.h]).toEqual([6 * 96 + 7 * 2, 3 * 96 + 4 * 2]);
