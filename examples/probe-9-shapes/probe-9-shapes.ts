@@ -10,7 +10,7 @@
  *   pnpm --filter @sdfkit/example-probe-9-shapes start [-- --smoke] [--out DIR] [--epochs 400] [--samples 2048]
  *     [--points 5000] [--pe 6] [--size 160] [--seed 0]
  *
- * Settings: default 400 epochs × 2,048 samples per shape, 5,000 probe points (6–15 min on 2 cores; the seed
+ * Settings: default 400 epochs × 2,048 samples per shape, 5,000 probe points (about 7.5 min on 2 cores; the seed
  * study trained 1,500: pass --epochs 1500); --smoke 10 × 256, 400 points (the test). The last stdout line is
  * the JSON summary.
  */
