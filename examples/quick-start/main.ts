@@ -1,7 +1,7 @@
 /**
  * sdfkit quick start: a real STEP part in, analytic SDF parts meshed, OBJ files and a summary out.
  *
- *   pnpm demo [--out DIR] [--step FILE] [--res N]
+ *   pnpm --filter @sdfkit/example-quick-start start [-- --out DIR] [--step FILE] [--res N]
  *
  * Reads ../shared/data (beside the repository; override with SDFKIT_SHARED_DATA) and writes into
  * out/quick-start/ (or --out): the imported STEP part as OBJ, a CSG bracket meshed by marching cubes,
@@ -18,7 +18,9 @@ import { readMeshFile, writeMesh, writeFileAtomic } from "@sdfkit/sdf-core/node"
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "..", "..");
+const argv = process.argv.slice(2); // `pnpm … start -- --flag` hands over a leading "--"
 const { values } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     out: { type: "string", default: join(repoRoot, "out", "quick-start") },
     step: { type: "string" },

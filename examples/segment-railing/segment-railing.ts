@@ -16,7 +16,7 @@ import { KdTree, createRng, marchingCubes, sampleGrid, serializeObj, type Mesh, 
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend, type NetworkSpecs } from "@sdfkit/sdf-core/model";
 import { sampleBands } from "@sdfkit/sampling";
-import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentInstances, selectLayer, serializeColoredPly, splitMeshByLabels, type FeatureLayer } from "@sdfkit/segmentation";
+import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentMeshByActivations, serializeColoredPly, splitMeshByLabels } from "@sdfkit/segmentation";
 import { CurriculumTrainer, validateSpecs } from "@sdfkit/trainer";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,19 +44,6 @@ export interface SegmentRailingOptions {
 const atomic = (path: string, data: string | Uint8Array) => {
   writeFileSync(`${path}.tmp`, data);
   renameSync(`${path}.tmp`, path);
-};
-
-/** Activations of every hidden layer at `points`, with a label-free layer choice over a vertex subset. */
-const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, points: Float32Array, k: number, rng: Rng) => {
-  const n = points.length / 3, m = Math.min(n, 3000);
-  const sub = new Float32Array(3 * m);
-  for (let i = 0; i < m; i++) sub.set(points.subarray(3 * ((i * 7919) % n), 3 * ((i * 7919) % n) + 3), 3 * i);
-  const layers = d.specs.dims.map((_, i) => i);
-  const acts = await d.activations(code, sub, layers);
-  const cand: FeatureLayer[] = acts.map((data, i) => ({ data, dim: data.length / m }));
-  const sel = selectLayer(cand, k, { rng });
-  const [full] = await d.activations(code, points, [sel.layer]);
-  return { layer: sel.layer, scores: sel.scores, data: full, dim: cand[sel.layer].dim };
 };
 
 /** The whole pipeline; returns the report it writes. */
@@ -119,8 +106,10 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
 
   // segments on the original mesh (scored against the labels)
-  const f = await chosenFeatures(decoder, code, mesh.positions, o.types, createRng(o.seed + 1));
-  const seg = segmentInstances(mesh, f.data, f.dim, { types: o.types, rng: createRng(o.seed + 2) });
+  const layers = decoder.specs.dims.map((_, i) => i);
+  const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
+  const seg = await segmentMeshByActivations(forward, mesh, { types: o.types, rng: createRng(o.seed + 2), selectRng: createRng(o.seed + 1) });
+  const f = { layer: seg.layer, scores: seg.scores, data: seg.features.data, dim: seg.features.dim };
   const ari = adjustedRandIndex(truth, seg.labels);
   atomic(join(o.out, "segmented.ply"), serializeColoredPly(colorByLabels(mesh, seg.labels)));
   for (const p of splitMeshByLabels(mesh, seg.labels)) atomic(join(o.out, `part-${p.label}.obj`), serializeObj(p.mesh));
@@ -146,8 +135,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   // segments on the decoder's own mesh (truth through the nearest original vertex)
   let learnedReport: Record<string, number> | null = null;
   if (learned.positions.length > 0) {
-    const lf = await chosenFeatures(decoder, code, learned.positions, o.types, createRng(o.seed + 1));
-    const lseg = segmentInstances(learned, lf.data, lf.dim, { types: o.types, rng: createRng(o.seed + 2) });
+    const lseg = await segmentMeshByActivations(forward, learned, { types: o.types, rng: createRng(o.seed + 2), selectRng: createRng(o.seed + 1) });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
     learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels) };
@@ -178,7 +166,10 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `pnpm --filter … start -- --flag` hands the script a leading "--"; drop it so the flags stay flags
+  const argv = process.argv.slice(2);
   const { values: v } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       out: { type: "string", default: join(here, "out") },
       epochs: { type: "string", default: "300" },

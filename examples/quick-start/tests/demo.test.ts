@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../../test-utils/shared-data.js";
 
-describe("quick-start demo (README line 1)", () => {
+describe("examples/quick-start (mesh-only tour: STEP import, CSG part, seed shapes)", () => {
   it("imports the STEP part, meshes the CSG bracket and the 9 seed shapes, writes OBJ + summary", () => {
     const out = mkdtempSync(join(tmpdir(), "sdfkit-demo-"));
     const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "main.ts", "--out", out, "--res", "40"], {

@@ -11,9 +11,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SEED_SHAPES } from "@sdfkit/sdf-core";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { probeShapes } from "../src/probe-shapes.js";
+import { probeReportMarkdown, probeShapes } from "../src/probe-shapes.js";
 
-const SEED_ARI: Record<string, number> = { lollipop: 0.996, mushroom: 0.96, snowman: 0.634, l_shape: 0.606, tower: 0.601, tpipe: 0.38, chair: 0.371, table: 0.249, barbell: 0.237 };
 const epochs = Number(process.env.PROBE_EPOCHS ?? 1500), samples = Number(process.env.PROBE_SAMPLES ?? 2048), seed = Number(process.env.PROBE_SEED ?? 0);
 const pe = process.env.PROBE_PE === undefined ? undefined : Number(process.env.PROBE_PE);
 await selectBackend({ prefer: "wasm" });
@@ -26,12 +25,8 @@ const r = await probeShapes([...SEED_SHAPES], {
     if (e.epoch % 100 === 0) console.error(`epoch ${e.epoch} l1 ${e.l1.toFixed(5)} ${e.seconds.toFixed(2)} s/epoch`);
   },
 });
-const nl = r.meanLayerAri.length;
-const head = ["shape", "k", ...Array.from({ length: nl }, (_, i) => (i === nl - 1 ? "ARI all layers" : `ARI layer ${i}`)), "chosen layer", "ARI (label-free)", "accuracy", "ARI (oracle)", "seed ARI (oracle)"];
-const rows = r.shapes.map((s) => [s.name, s.k, ...s.layerAri.map((a) => a.toFixed(3)), s.layer === nl - 1 ? "all" : s.layer, s.ari.toFixed(3), s.accuracy.toFixed(3), s.oracleAri.toFixed(3), SEED_ARI[s.name]?.toFixed(3) ?? "–"]);
-rows.push(["**mean**", "", ...r.meanLayerAri.map((a) => a.toFixed(3)), "", `**${r.meanAri.toFixed(3)}**`, (r.shapes.reduce((a, s) => a + s.accuracy, 0) / r.shapes.length).toFixed(3), r.meanOracleAri.toFixed(3), "0.559"]);
 console.log(`PE ${pe ?? "default"}, epochs ${epochs}, samples/shape/step ${samples}, seed ${seed}; training ${r.trainSeconds.toFixed(0)} s, final L1 ${r.finalL1.toFixed(5)}`);
-console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((x) => `| ${x.join(" | ")} |`).join("\n")}`);
+console.log(probeReportMarkdown(r));
 console.log("\n| shape | classifier surface centroid | surface softmax | volume centroid | volume softmax |\n|---|---|---|---|---|");
 for (const s of r.shapes) console.log(`| ${s.name} | ${s.classifier.surface.centroid.toFixed(3)} | ${s.classifier.surface.softmax.toFixed(3)} | ${s.classifier.volume.centroid.toFixed(3)} | ${s.classifier.volume.softmax.toFixed(3)} |`);
 const mc = r.meanClassifier;

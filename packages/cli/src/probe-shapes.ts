@@ -26,6 +26,21 @@ export interface ProbeShapesOptions {
   seed: number;
   /** Called after every epoch. */
   onEpoch?: (e: EpochLog) => void;
+  /** Called once per shape after its layer choice, with the probe points and both labelings (e.g. to draw them). */
+  onShape?: (s: ProbedShape) => void | Promise<void>;
+}
+
+/** What {@link ProbeShapesOptions.onShape} receives for one shape. */
+export interface ProbedShape {
+  spec: AssemblySpec;
+  /** Probe points (xyz, stride 3), |sdf| < band. */
+  points: Float32Array;
+  /** True part per probe point (argmin of the part SDFs). */
+  truth: Uint32Array;
+  /** k-means cluster per probe point on the chosen layer. */
+  labels: Uint32Array;
+  /** The chosen layer (see {@link ShapeProbe.layer}). */
+  layer: number;
 }
 
 /** Default {@link ProbeShapesOptions}. */
@@ -243,6 +258,7 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
       layers.push(__concat(layers, n));
       const sel = selectLayer(layers, k, { rng: createRng(o.seed + 7 * s) });
       const layerAri = sel.labels.map((l) => adjustedRandIndex(truth, l));
+      await o.onShape?.({ spec, points, truth, labels: sel.labels[sel.layer], layer: sel.layer });
       // classifiers on the chosen layer: fit on the clusters of even points, score odd points and interior points
       const F = layers[sel.layer], cl = sel.labels[sel.layer];
       const even = (i: number) => i % 2 === 0, odd = (i: number) => i % 2 === 1;
@@ -289,4 +305,20 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
     trainer.dispose();
     decoder.dispose();
   }
+};
+
+/** The seed study's published per-shape ARI (best layer per shape, an oracle choice; mean 0.559), from ANCHORS.md. */
+export const SEED_PROBE_ARI: Readonly<Record<string, number>> = { lollipop: 0.996, mushroom: 0.96, snowman: 0.634, l_shape: 0.606, tower: 0.601, tpipe: 0.38, chair: 0.371, table: 0.249, barbell: 0.237 };
+
+/**
+ * The ARI table of a {@link ProbeReport} as Markdown: per shape k, ARI per layer (last column: all layers
+ * concatenated), the label-free chosen layer and its ARI, best-permutation accuracy, the oracle ARI and the
+ * seed's oracle ARI where it has one; a bold mean row.
+ */
+export const probeReportMarkdown = (r: ProbeReport): string => {
+  const nl = r.meanLayerAri.length;
+  const head = ["shape", "k", ...Array.from({ length: nl }, (_, i) => (i === nl - 1 ? "ARI all layers" : `ARI layer ${i}`)), "chosen layer", "ARI (label-free)", "accuracy", "ARI (oracle)", "seed ARI (oracle)"];
+  const rows = r.shapes.map((s) => [s.name, s.k, ...s.layerAri.map((a) => a.toFixed(3)), s.layer === nl - 1 ? "all" : s.layer, s.ari.toFixed(3), s.accuracy.toFixed(3), s.oracleAri.toFixed(3), SEED_PROBE_ARI[s.name]?.toFixed(3) ?? "–"]);
+  rows.push(["**mean**", "", ...r.meanLayerAri.map((a) => a.toFixed(3)), "", `**${r.meanAri.toFixed(3)}**`, (r.shapes.reduce((a, s) => a + s.accuracy, 0) / r.shapes.length).toFixed(3), r.meanOracleAri.toFixed(3), "0.559"]);
+  return `| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((x) => `| ${x.join(" | ")} |`).join("\n")}`;
 };

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { assemblySdf, createRng, seedShape, type AssemblySpec } from "@sdfkit/sdf-core";
+import { assemblyLabels, assemblySdf, createRng, seedShape, type AssemblySpec } from "@sdfkit/sdf-core";
+import { adjustedRandIndex } from "@sdfkit/segmentation";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { assemblySampleSource, probeShapes, runCli, sampleBand } from "@sdfkit/cli";
+import { assemblySampleSource, probeReportMarkdown, probeShapes, runCli, sampleBand, type ProbedShape } from "@sdfkit/cli";
 
 const dir = mkdtempSync(join(tmpdir(), "sdfkit-probe-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +82,23 @@ describe("sdfkit probe", () => {
     expect(r.shapes[0].ari).toBeGreaterThan(0.95);
     expect(r.finalL1).toBeLessThan(0.05);
   }, 90_000);
+
+  it("hands each shape's probe points and labelings to onShape, and formats the ARI table", async () => {
+    const seen: ProbedShape[] = [];
+    const r = await probeShapes([twoBalls, seedShape("tower")], { epochs: 2, samplesPerScene: 128, probePoints: 200, peFrequencies: 0, onShape: (s) => void seen.push(s) });
+    expect(seen.map((s) => s.spec.name)).toEqual(["two_balls", "tower"]);
+    seen.forEach((s, i) => {
+      expect(s.points.length).toBe(3 * 200);
+      expect(Array.from(s.truth)).toEqual(Array.from(assemblyLabels(s.spec, s.points)));
+      expect(s.layer).toBe(r.shapes[i].layer);
+      expect(adjustedRandIndex(s.truth, s.labels)).toBeCloseTo(r.shapes[i].ari, 12);
+    });
+    const md = probeReportMarkdown(r).split("\n");
+    expect(md).toHaveLength(2 + 2 + 1); // header, rule, 2 shapes, mean
+    expect(md[0]).toContain("| ARI all layers |");
+    expect(md[3]).toMatch(new RegExp(`^\\| tower \\| 3 \\| .*\\| ${r.shapes[1].ari.toFixed(3)} \\| .*\\| 0\\.601 \\|$`));
+    expect(md[4]).toContain(`**${r.meanAri.toFixed(3)}**`);
+  }, 60_000);
 
   it("fails with a message naming the bad key of a spec file, and rejects one-part shapes", async () => {
     const bad = join(dir, "bad.json");
