@@ -17,7 +17,7 @@ describe("training validation, log and memory", () => {
     await selectBackend({ prefer: "wasm", log: false });
   });
 
-  it("validates at the specs' frequencies, writes log.csv + log.png each epoch, keeps tfjs memory flat", async () => {
+  it("validates at the specs' frequencies, writes log.csv + log.png, keeps tfjs memory flat", async () => {
     const specs = validateSpecs({
       NetworkSpecs: { Preset: "seed-v1", dims: [32, 32, 32], latent_in: [], dropout_prob: 0, weight_norm: false },
       CodeLength: 4,
