@@ -48,6 +48,8 @@ export interface SegmentInstancesOptions {
   restarts: number;
   /** Weld coincident vertices (tolerance) before building adjacency; labels still come back per input vertex. 0 = exact duplicates only; negative = do not weld. @defaultValue 0 */
   weldTolerance: number;
+  /** Rounds of majority vote of the semantic types over the vertex graph before the components (removes speckle at part junctions; 0 = off). @defaultValue 0 */
+  smoothIterations: number;
 }
 
 /** Default {@link SegmentInstancesOptions}. */
@@ -59,6 +61,7 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   standardize: true,
   restarts: 4,
   weldTolerance: 0,
+  smoothIterations: 0,
 };
 
 /** Result of {@link segmentInstances}. */

@@ -45,8 +45,38 @@ export const weldedAdjacency = (mesh: Mesh, tol: number): Csr => {
 };
 
 /**
+ * Majority vote of labels over a graph: each round, every vertex takes the label most frequent among
+ * itself and its neighbours (ties keep the current label); all vertices update at once. @internal
+ */
+export const smoothLabels = (adj: Csr, labels: Uint32Array, k: number, iterations: number): Uint32Array<ArrayBuffer> => {
+  let cur = Uint32Array.from(labels), next = new Uint32Array(labels.length);
+  const count = new Uint32Array(k);
+  for (let it = 0; it < iterations; it++) {
+    let changed = 0;
+    for (let v = 0; v < cur.length; v++) {
+      const own = cur[v];
+      count[own]++;
+      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) count[cur[adj.items[e]]]++;
+      let best = own;
+      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) {
+        const l = cur[adj.items[e]];
+        if (count[l] > count[best]) best = l;
+      }
+      next[v] = best;
+      if (best !== own) changed++;
+      count[own] = 0;
+      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) count[cur[adj.items[e]]] = 0;
+    }
+    [cur, next] = [next, cur];
+    if (changed === 0) break;
+  }
+  return cur;
+};
+
+/**
  * Instance segmentation of a mesh from per-vertex features (e.g. decoder activations):
- * standardise → k-means into `types` semantic types → connected components of the vertex
+ * standardise → k-means into `types` semantic types → (optional) majority-vote smoothing of the types
+ * over the vertex graph (`smoothIterations`) → connected components of the vertex
  * adjacency graph inside each type → components smaller than
  * max(`minComponentFraction` × type size, `minComponentSize`) merged into the significant component
  * they share most edges with (else the nearest significant component in feature space).
@@ -64,8 +94,9 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
 
   const f = o.standardize ? standardize(features, dim).data : features;
   const k = Math.min(o.types, nv);
-  const types = kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels;
+  if (!Number.isInteger(o.smoothIterations) || o.smoothIterations < 0) throw new InvalidArgumentError("segmentInstances", "smoothIterations", "an integer >= 0", o.smoothIterations);
   const adj = weldedAdjacency(mesh, o.weldTolerance);
+  const types = smoothLabels(adj, kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels, k, o.smoothIterations);
 
   // connected components within each type (BFS)
   const comp = new Int32Array(nv).fill(-1);

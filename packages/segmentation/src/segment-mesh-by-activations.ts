@@ -12,17 +12,21 @@ export interface SegmentMeshByActivationsOptions extends SegmentInstancesOptions
   selectRng: Rng;
   /** Points per forward call. @defaultValue 4096 */
   batchSize: number;
+  /** Label-free layer choice (see `selectLayer`): `consensus` = the layer whose types agree best with the other layers' (≥ 3 layers), `silhouette` = best mean silhouette. @defaultValue "consensus" */
+  criterion: "silhouette" | "consensus";
 }
 
 /** Default {@link SegmentMeshByActivationsOptions}. */
-export const DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS: SegmentMeshByActivationsOptions = { ...DEFAULT_SEGMENT_INSTANCES, selectionPoints: 3000, selectRng: createRng(1), batchSize: 4096 };
+export const DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS: SegmentMeshByActivationsOptions = { ...DEFAULT_SEGMENT_INSTANCES, selectionPoints: 3000, selectRng: createRng(1), batchSize: 4096, criterion: "consensus" };
 
 /** Result of {@link segmentMeshByActivations}. */
 export interface ActivationSegmentation extends InstanceSegmentation {
   /** The hidden layer whose activations were segmented (chosen without labels). */
   layer: number;
-  /** Mean silhouette of each layer's k-means clustering (the score the choice maximises). */
+  /** Mean silhouette of each layer's k-means clustering. */
   scores: number[];
+  /** Mean ARI of each layer's clustering against the other layers' (the consensus score). */
+  agreement: number[];
   /** The chosen layer's activations at every vertex (vertices × dim). */
   features: FeatureLayer;
 }
@@ -30,7 +34,8 @@ export interface ActivationSegmentation extends InstanceSegmentation {
 /**
  * Instance segmentation of a mesh from a network's activations (e.g. a trained decoder with its latent
  * code, whose mesh this is): every hidden layer's activations at a fixed subset of vertices are clustered
- * into `types` with k-means and the layer with the best mean silhouette is chosen (no labels), then that
+ * into `types` with k-means and one layer is chosen without labels (by default the consensus layer: its
+ * types agree best with the other layers'; or the best mean silhouette), then that
  * layer's activations at every vertex go through {@link segmentInstances} (k-means types → connected
  * components → small components merged).
  */
@@ -49,8 +54,8 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     sub.set(mesh.positions.subarray(3 * v, 3 * v + 3), 3 * i);
   }
   const candidates = await probeActivations(forward, sub, { batchSize: o.batchSize });
-  const sel = selectLayer(candidates, o.types, { rng: o.selectRng });
+  const sel = selectLayer(candidates, o.types, { rng: o.selectRng, criterion: o.criterion });
   const [features] = await probeActivations(forward, mesh.positions, { batchSize: o.batchSize, layers: [sel.layer] });
   const seg = segmentInstances(mesh, features.data, features.dim, o);
-  return { ...seg, layer: sel.layer, scores: sel.scores, features };
+  return { ...seg, layer: sel.layer, scores: sel.scores, agreement: sel.agreement, features };
 };

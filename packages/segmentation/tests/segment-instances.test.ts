@@ -104,3 +104,24 @@ describe("segmentInstances", () => {
     expect(ari).toBeGreaterThan(0.99);
   });
 });
+
+describe("segmentInstances smoothIterations", () => {
+  it("majority vote over the graph removes speckle that would otherwise split parts", () => {
+    const nx = 40, ny = 20, mesh = gridMesh(nx, ny), p = mesh.positions, n = nx * ny;
+    const band = (v: number) => (p[3 * v] < p[3 * (nx / 2)] ? 0 : 1);
+    const rng = createRng(3);
+    // two bands; 4 % of the vertices carry the other band's feature
+    const features = Float32Array.from({ length: 2 * n }, (_, k) => {
+      const v = Math.floor(k / 2);
+      const t = rng.uniform(0, 1) < 0.04 ? 1 - band(v) : band(v);
+      return (k % 2 === t ? 1 : 0) + 0.01 * rng.normal();
+    });
+    const opts = { types: 2, minComponentFraction: 0, minComponentSize: 0, rng: createRng(1) };
+    const raw = segmentInstances(mesh, features, 2, opts);
+    expect(raw.parts).toBeGreaterThan(10);
+    const smooth = segmentInstances(mesh, features, 2, { ...opts, smoothIterations: 3 });
+    expect(smooth.parts).toBe(2);
+    expect(adjustedRandIndex(Uint32Array.from({ length: n }, (_, v) => band(v)), smooth.labels)).toBeGreaterThan(0.95);
+    expect(() => segmentInstances(mesh, features, 2, { smoothIterations: -1 })).toThrow(InvalidArgumentError);
+  });
+});

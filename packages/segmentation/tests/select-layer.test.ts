@@ -45,3 +45,23 @@ describe("selectLayer", () => {
     expect(() => selectLayer([{ data: noise, dim: 16 }, { data: weak, dim: 7 }], k)).toThrow(InvalidArgumentError);
   });
 });
+
+describe("selectLayer criterion consensus", () => {
+  it("picks a layer whose clustering the other layers share, not the tightest unrelated one", () => {
+    const rng = createRng(5);
+    const n = 300, truth = Uint32Array.from({ length: n }, (_, i) => i % 3);
+    const oneHot = (scale: number, noise: number) => Float32Array.from({ length: 3 * n }, (_, k) => (truth[Math.floor(k / 3)] === k % 3 ? scale : 0) + noise * rng.normal());
+    const a = { data: oneHot(1, 0.3), dim: 3 }, b = { data: oneHot(2, 0.5), dim: 3 };
+    // tight blocks of 100 consecutive points: the best silhouette, unrelated to the structure a and b share
+    const c = { data: Float32Array.from({ length: 3 * n }, (_, k) => (Math.floor(Math.floor(k / 3) / 100) === k % 3 ? 5 : 0) + 0.01 * rng.normal()), dim: 3 };
+    const sil = selectLayer([c, a, b], 3, { rng: createRng(1) });
+    expect(sil.layer).toBe(0);
+    const con = selectLayer([c, a, b], 3, { rng: createRng(1), criterion: "consensus" });
+    expect([1, 2]).toContain(con.layer);
+    expect(con.agreement[0]).toBeLessThan(0.1);
+    expect(adjustedRandIndex(truth, con.labels[con.layer])).toBeGreaterThan(0.9);
+    // with two layers consensus is symmetric: the silhouette decides
+    expect(selectLayer([c, a], 3, { rng: createRng(1), criterion: "consensus" }).layer).toBe(0);
+    expect(() => selectLayer([a, b, c], 3, { criterion: "vote" as never })).toThrow(InvalidArgumentError);
+  });
+});
