@@ -9,3 +9,4 @@ export * from "./export-parts.js";
 export * from "./silhouette-score.js";
 export * from "./select-layer.js";
 export * from "./probe-activations.js";
+export * from "./select-features.js";
