@@ -3,9 +3,10 @@
  * and the 4-phase curriculum of examples/fit-railing) → mesh from the decoder (marching cubes) → per-vertex
  * activations → instance segments → coloured PLY, one OBJ per part, report.json / report.md.
  *
- * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the layer
- * AND the number of semantic types k ∈ {2..5} chosen together by the mean silhouette of their k-means
- * clustering (`selectFeatures`); standardised activations of that layer at all vertices → k-means into
+ * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
+ * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
+ * the layer whose k types agree across the most mesh edges (`--choose coherence`, default; or the
+ * silhouette's layer with `--choose silhouette`); standardised activations of that layer at all vertices → k-means into
  * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
  * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
@@ -16,17 +17,17 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--choose coherence|silhouette] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { KdTree, createRng, normalizeMesh, serializeObj, type Mesh } from "@sdfkit/sdf-core";
+import { KdTree, createRng, normalizeMesh, serializeObj, vertexAdjacency, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSampleSource } from "@sdfkit/sampling";
-import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentInstances, selectFeatures, serializeColoredPly, splitMeshByLabels, type FeatureLayer } from "@sdfkit/segmentation";
+import { ActivationClassifier, adjustedRandIndex, kmeans, standardize, bestPermutationAccuracy, colorByLabels, segmentInstances, selectFeatures, serializeColoredPly, splitMeshByLabels, type FeatureLayer } from "@sdfkit/segmentation";
 import { CurriculumTrainer, INFERENCE_FILES, decoderSpecsFrom, extractMesh, fastCurriculum, loadInferenceBundle, saveInferenceBundle, sparseGridRes, validateSpecs } from "@sdfkit/trainer";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,6 +48,8 @@ export interface SegmentRailingOptions {
   res: number;
   /** Semantic types for k-means, or "auto" (silhouette over 2..5 together with the layer). */
   types: number | "auto";
+  /** Label-free layer choice: best silhouette, or the most coherent types on the mesh graph (see chosenFeatures). */
+  choose: "silhouette" | "coherence";
   /** Majority-vote smoothing passes of the types over the vertex graph. */
   smooth: number;
   /** Components under this fraction of the median part are merged. */
@@ -62,16 +65,36 @@ const atomic = (path: string, data: string | Uint8Array) => {
   renameSync(`${path}.tmp`, path);
 };
 
-/** Activations of every hidden layer at a vertex subset → label-free (layer, k) choice → that layer at all points. */
-const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, points: Float32Array, types: number | "auto", seed: number) => {
+/** Fraction of mesh edges whose two ends share a label: how spatially coherent a clustering is on the surface. */
+const edgeAgreement = (adj: { offsets: Uint32Array; items: Uint32Array }, labels: Uint32Array): number => {
+  let same = 0;
+  for (let v = 0; v < labels.length; v++) for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) if (labels[v] === labels[adj.items[e]]) same++;
+  return same / Math.max(1, adj.offsets[labels.length]);
+};
+
+/**
+ * Label-free feature choice. k: `selectFeatures` (best silhouette over every layer × k ∈ 2..5, on a
+ * 3,000-vertex subset). Layer: "silhouette" keeps selectFeatures' layer; "coherence" clusters every layer
+ * into k types at all vertices and keeps the layer whose types agree across the most mesh edges.
+ */
+const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh, points: Float32Array, types: number | "auto", choose: "silhouette" | "coherence", seed: number) => {
   const n = points.length / 3, m = Math.min(n, 3000);
   const sub = new Float32Array(3 * m);
   for (let i = 0; i < m; i++) sub.set(points.subarray(3 * ((i * 7919) % n), 3 * ((i * 7919) % n) + 3), 3 * i);
-  const acts = await d.activations(code, sub, d.specs.dims.map((_, i) => i));
+  const all = d.specs.dims.map((_, i) => i);
+  const acts = await d.activations(code, sub, all);
   const cand: FeatureLayer[] = acts.map((data) => ({ data, dim: data.length / m }));
   const sel = selectFeatures(cand, types === "auto" ? [2, 3, 4, 5] : [types], { rng: createRng(seed) });
-  const [full] = await d.activations(code, points, [sel.layer]);
-  return { layer: sel.layer, k: sel.k, scores: sel.scores, data: full, dim: cand[sel.layer].dim };
+  if (choose === "silhouette") {
+    const [full] = await d.activations(code, points, [sel.layer]);
+    return { layer: sel.layer, k: sel.k, scores: sel.scores, coherence: [] as number[], data: full, dim: cand[sel.layer].dim };
+  }
+  const fulls = await d.activations(code, points, all);
+  const adj = vertexAdjacency(mesh);
+  const coherence = fulls.map((x, l) => edgeAgreement(adj, kmeans(standardize(x, cand[l].dim).data, cand[l].dim, sel.k, { rng: createRng(seed), restarts: 2 }).labels));
+  let layer = 0;
+  for (let l = 1; l < coherence.length; l++) if (coherence[l] > coherence[layer]) layer = l;
+  return { layer, k: sel.k, scores: sel.scores, coherence, data: fulls[layer], dim: cand[layer].dim };
 };
 
 /** Train the decoder on the normalised railing (fit-railing's recipe), or load it from `cache`. */
@@ -128,7 +151,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   if (learned.indices.length > 0) atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
 
   // segments on the original mesh's vertices (scored against the labels)
-  const f = await chosenFeatures(decoder, code, mesh.positions, o.types, o.seed + 1);
+  const f = await chosenFeatures(decoder, code, raw, mesh.positions, o.types, o.choose, o.seed + 1);
   const seg = segmentInstances(raw, f.data, f.dim, { ...segOpts, types: f.k });
   const ari = adjustedRandIndex(truth, seg.labels);
   log(`layer ${f.layer}, k ${f.k}: ${seg.parts} parts, ARI ${ari.toFixed(4)}`);
@@ -157,7 +180,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   // segments on the decoder's own mesh (truth through the nearest original vertex)
   let learnedReport: { vertices: number; parts: number; ari: number; layer: number; k: number } | null = null;
   if (learned.positions.length > 0) {
-    const lf = await chosenFeatures(decoder, code, learned.positions, o.types, o.seed + 1);
+    const lf = await chosenFeatures(decoder, code, learned, learned.positions, o.types, o.choose, o.seed + 1);
     const lseg = segmentInstances(learned, lf.data, lf.dim, { ...segOpts, types: lf.k });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
@@ -173,6 +196,8 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     layer: f.layer,
     types: f.k,
     silhouette: f.scores,
+    layerChoice: o.choose,
+    coherence: f.coherence,
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
     parts: seg.parts,
@@ -206,6 +231,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       res: { type: "string", default: "128" },
       types: { type: "string", default: "auto" },
       smooth: { type: "string", default: "5" },
+      choose: { type: "string", default: "coherence" },
       "min-part": { type: "string", default: "0.2" },
       seed: { type: "string", default: "0" },
     },
@@ -222,6 +248,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
+    choose: v.choose === "silhouette" ? "silhouette" : "coherence",
     minPart: Number(v["min-part"]),
     seed: Number(v.seed),
   });
