@@ -5,8 +5,8 @@
  *
  * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
  * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
- * the layer whose k types agree across the most mesh edges (`--choose coherence`, default; or the
- * silhouette's layer with `--choose silhouette`); standardised activations of that layer at all vertices → k-means into
+ * the layer with the best silhouette (`--choose silhouette`, default) or the layer whose k types agree
+ * across the most mesh edges (`--choose coherence`); standardised activations of that layer at all vertices → k-means into
  * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
  * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
@@ -17,7 +17,7 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--choose coherence|silhouette] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--choose silhouette|coherence] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -231,7 +231,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       res: { type: "string", default: "128" },
       types: { type: "string", default: "auto" },
       smooth: { type: "string", default: "5" },
-      choose: { type: "string", default: "coherence" },
+      choose: { type: "string", default: "silhouette" },
       "min-part": { type: "string", default: "0.2" },
       seed: { type: "string", default: "0" },
     },
@@ -248,7 +248,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
-    choose: v.choose === "silhouette" ? "silhouette" : "coherence",
+    choose: v.choose === "coherence" ? "coherence" : "silhouette",
     minPart: Number(v["min-part"]),
     seed: Number(v.seed),
   });
