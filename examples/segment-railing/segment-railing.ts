@@ -1,23 +1,34 @@
 /**
- * railing8 end to end: mesh → signed-distance samples → train a decoder (one shape) → mesh from the
- * decoder (marching cubes) → per-vertex activations → instance segments (k-means types + connected
- * components) → coloured PLY, one OBJ per part, report.json / report.md (no renders).
- * Ground truth (railing8.labels.txt) scores the segmentation of the original mesh's vertices by ARI;
- * the decoder mesh is scored through its nearest original vertex.
+ * railing8 end to end: mesh → signed-distance samples → train a decoder (one shape, the seed-v2 decoder
+ * and the 4-phase curriculum of examples/fit-railing) → mesh from the decoder (marching cubes) → per-vertex
+ * activations → instance segments → coloured PLY, one OBJ per part, report.json / report.md.
  *
- * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--epochs 300] [--samples 8192]
- *   [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types 3] [--seed 0]`
+ * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
+ * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
+ * the layer with the best silhouette (`--choose silhouette`, default) or the layer whose k types agree
+ * across the most mesh edges (`--choose coherence`); standardised activations of that layer at all vertices → k-means into
+ * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
+ * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
+ * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
+ * the decoder's own mesh is scored through its nearest original vertex.
+ *
+ * `--cache DIR` keeps the trained decoder as an inference bundle (trainer's saveInferenceBundle): a run
+ * whose DIR already holds one loads it instead of training, so the segmentation can be iterated on.
+ *
+ * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
+ *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
+ *   [--smooth 5] [--min-part 0.2] [--choose consensus|silhouette|coherence] [--seed 0]`
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { KdTree, createRng, marchingCubes, sampleGrid, serializeObj, type Mesh, type Rng, type SampleSource, type SdfSamples } from "@sdfkit/sdf-core";
+import { KdTree, createRng, normalizeMesh, serializeObj, vertexAdjacency, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import { DECODER_PRESETS, DeepSdfDecoder, selectBackend, type NetworkSpecs } from "@sdfkit/sdf-core/model";
-import { sampleBands } from "@sdfkit/sampling";
-import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentMeshByActivations, serializeColoredPly, splitMeshByLabels } from "@sdfkit/segmentation";
-import { CurriculumTrainer, validateSpecs } from "@sdfkit/trainer";
+import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
+import { MeshSampleSource } from "@sdfkit/sampling";
+import { ActivationClassifier, adjustedRandIndex, kmeans, standardize, bestPermutationAccuracy, colorByLabels, segmentInstances, selectFeatures, selectLayer, serializeColoredPly, splitMeshByLabels, type FeatureLayer } from "@sdfkit/segmentation";
+import { CurriculumTrainer, INFERENCE_FILES, decoderSpecsFrom, extractMesh, fastCurriculum, loadInferenceBundle, saveInferenceBundle, sparseGridRes, validateSpecs } from "@sdfkit/trainer";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.SDFKIT_SHARED_DATA ? resolve(process.env.SDFKIT_SHARED_DATA) : resolve(here, "../../../shared/data");
@@ -25,6 +36,8 @@ const sharedDir = process.env.SDFKIT_SHARED_DATA ? resolve(process.env.SDFKIT_SH
 /** Options of {@link segmentRailing}. */
 export interface SegmentRailingOptions {
   out: string;
+  /** Folder of the cached decoder (inference bundle): loaded when present, written after training otherwise. */
+  cache?: string;
   epochs: number;
   samples: number;
   /** Hidden widths, or a preset name of @sdfkit/sdf-core/model. */
@@ -33,8 +46,14 @@ export interface SegmentRailingOptions {
   pe?: number;
   /** Marching-cubes grid resolution for the decoder mesh. */
   res: number;
-  /** Semantic types for k-means (base, rail, balusters = 3). */
-  types: number;
+  /** Semantic types for k-means, or "auto" (silhouette over 2..5 together with the layer). */
+  types: number | "auto";
+  /** Label-free layer choice: best silhouette, or the most coherent types on the mesh graph (see chosenFeatures). */
+  choose: "silhouette" | "consensus" | "coherence";
+  /** Majority-vote smoothing passes of the types over the vertex graph. */
+  smooth: number;
+  /** Components under this fraction of the median part are merged. */
+  minPart: number;
   /** Training samples drawn once from the mesh (the pool each step draws from). */
   pool: number;
   seed: number;
@@ -46,50 +65,61 @@ const atomic = (path: string, data: string | Uint8Array) => {
   renameSync(`${path}.tmp`, path);
 };
 
-/** The whole pipeline; returns the report it writes. */
-export const segmentRailing = async (o: SegmentRailingOptions) => {
-  const log = o.log ?? ((s: string) => console.error(s));
-  const t0 = performance.now();
-  mkdirSync(o.out, { recursive: true });
-  const mesh = await readMesh(join(sharedDir, "generated", "railing8.obj"));
-  const truth = Uint32Array.from(readFileSync(join(sharedDir, "generated", "railing8.labels.txt"), "utf8").trim().split(/\s+/).map(Number));
-  const rng = createRng(o.seed);
+/** Fraction of mesh edges whose two ends share a label: how spatially coherent a clustering is on the surface. */
+const edgeAgreement = (adj: { offsets: Uint32Array; items: Uint32Array }, labels: Uint32Array): number => {
+  let same = 0;
+  for (let v = 0; v < labels.length; v++) for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) if (labels[v] === labels[adj.items[e]]) same++;
+  return same / Math.max(1, adj.offsets[labels.length]);
+};
 
-  // samples: one pool from the exact mesh sdf (the railing already lies in [-0.55, 0.55]³), drawn from every step
-  const { samples } = sampleBands(mesh, o.pool, { rng, mix: "seed-v2", normalize: false });
-  const source: SampleSource = {
-    sample(_s: string, count: number, _mix: string, r: Rng): SdfSamples {
-      const points = new Float32Array(3 * count), sdf = new Float32Array(count), np = samples.sdf.length;
-      for (let i = 0; i < count; i++) {
-        const j = r.int(np);
-        points.set(samples.points.subarray(3 * j, 3 * j + 3), 3 * i);
-        sdf[i] = samples.sdf[j];
-      }
-      return { points, sdf };
-    },
-  };
-  log(`samples: ${o.pool} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+/**
+ * Label-free feature choice. k: `selectFeatures` (best silhouette over every layer × k ∈ 2..5, on a
+ * 3,000-vertex subset). Layer: "silhouette" keeps selectFeatures' layer; "consensus" keeps the layer whose
+ * k types on the subset agree best (mean ARI) with the other layers' (`selectLayer` criterion "consensus");
+ * "coherence" clusters every layer into k types at all vertices and keeps the layer whose types agree
+ * across the most mesh edges.
+ */
+const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh, points: Float32Array, types: number | "auto", choose: "silhouette" | "consensus" | "coherence", seed: number) => {
+  const n = points.length / 3, m = Math.min(n, 3000);
+  const sub = new Float32Array(3 * m);
+  for (let i = 0; i < m; i++) sub.set(points.subarray(3 * ((i * 7919) % n), 3 * ((i * 7919) % n) + 3), 3 * i);
+  const all = d.specs.dims.map((_, i) => i);
+  const acts = await d.activations(code, sub, all);
+  const cand: FeatureLayer[] = acts.map((data) => ({ data, dim: data.length / m }));
+  const sel = selectFeatures(cand, types === "auto" ? [2, 3, 4, 5] : [types], { rng: createRng(seed) });
+  if (choose === "silhouette" || choose === "consensus") {
+    const layer = choose === "silhouette" ? sel.layer : selectLayer(cand, sel.k, { rng: createRng(seed), criterion: "consensus" }).layer;
+    const [full] = await d.activations(code, points, [layer]);
+    return { layer, k: sel.k, scores: sel.scores, coherence: [] as number[], data: full, dim: cand[layer].dim };
+  }
+  const fulls = await d.activations(code, points, all);
+  const adj = vertexAdjacency(mesh);
+  const coherence = fulls.map((x, l) => edgeAgreement(adj, kmeans(standardize(x, cand[l].dim).data, cand[l].dim, sel.k, { rng: createRng(seed), restarts: 2 }).labels));
+  let layer = 0;
+  for (let l = 1; l < coherence.length; l++) if (coherence[l] > coherence[layer]) layer = l;
+  return { layer, k: sel.k, scores: sel.scores, coherence, data: fulls[layer], dim: cand[layer].dim };
+};
 
-  // decoder + training (one shape: the code is learned along with the weights)
-  const base: NetworkSpecs = o.preset in DECODER_PRESETS ? DECODER_PRESETS[o.preset as keyof typeof DECODER_PRESETS] : { ...DECODER_PRESETS["seed-v2"], dims: o.preset.split(",").map(Number), latentIn: [] };
-  const net: NetworkSpecs = { ...base, latentSize: 16, dropout: [], dropoutProb: 0, weightNorm: false, peFrequencies: o.pe ?? base.peFrequencies };
-  const decoder = DeepSdfDecoder.fromSpecs(net, { seed: o.seed });
+/** Train the decoder on the normalised railing (fit-railing's recipe), or load it from `cache`. */
+const decoderFor = async (o: SegmentRailingOptions, mesh: Mesh, norm: { offset: [number, number, number]; scale: number }, log: (s: string) => void) => {
+  if (o.cache && existsSync(join(o.cache, INFERENCE_FILES.json))) {
+    const m = await loadInferenceBundle(o.cache);
+    log(`decoder loaded from ${o.cache}`);
+    return { decoder: m.decoder, code: m.latent(0), cached: true, trainSeconds: Number(m.meta.trainSeconds ?? NaN), finalL1: Number(m.meta.finalL1 ?? NaN), epochs: Number(m.meta.epochs ?? NaN), samples: Number(m.meta.samples ?? NaN) };
+  }
+  const base = o.preset in DECODER_PRESETS ? DECODER_PRESETS[o.preset as keyof typeof DECODER_PRESETS] : { ...DECODER_PRESETS["seed-v2"], dims: o.preset.split(",").map(Number), latentIn: [] };
   const specs = validateSpecs({
-    NetworkSpecs: { Preset: "seed-v2", dims: net.dims, latent_in: net.latentIn, dropout_prob: 0, weight_norm: false },
-    CodeLength: net.latentSize,
-    NumEpochs: o.epochs,
-    LearningRateSchedule: [
-      { Type: "Step", Initial: 5e-4, Interval: Math.max(1, Math.round(o.epochs / 2)), Factor: 0.3 },
-      { Type: "Step", Initial: 1e-3, Interval: Math.max(1, Math.round(o.epochs / 2)), Factor: 0.3 },
-    ],
+    NetworkSpecs: { Preset: "seed-v2", dims: base.dims, latent_in: base.latentIn, dropout_prob: 0, weight_norm: false},
+    CodeLength: base.latentSize,
     SamplesPerScene: o.samples,
     ScenesPerBatch: 1,
-    ClampingDistance: 0.1,
     Seed: o.seed,
+    CodeRegularization: false,
+    Curriculum: fastCurriculum(o.epochs, { tolerance: 0, hardSampleWeight: 0 }),
   });
-  // two names for the one shape: CurriculumTrainer's one-hot code lookup needs >= 2 codes (tf.oneHot depth >= 2);
-  // each epoch then takes two steps on railing8, and code 0 is the one used below
-  const trainer = new CurriculumTrainer(decoder, ["railing8", "railing8-b"], source, specs, {
+  const decoder = DeepSdfDecoder.fromSpecs({ ...decoderSpecsFrom(specs), peFrequencies: o.pe ?? base.peFrequencies }, { seed: o.seed });
+  const source = new MeshSampleSource({ railing8: mesh }, { normalize: false, poolSize: o.pool, poolSeed: o.seed });
+  const trainer = new CurriculumTrainer(decoder, ["railing8"], source, specs, {
     onEpoch: (e) => {
       if (e.epoch % 25 === 0 || e.epoch === o.epochs) log(`epoch ${e.epoch}/${o.epochs} L1 ${e.l1.toFixed(5)}`);
     },
@@ -97,33 +127,51 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const t1 = performance.now();
   const logs = await trainer.train();
   const trainSeconds = (performance.now() - t1) / 1000;
-  const code = (trainer.codes.dataSync() as Float32Array).slice(0, net.latentSize);
+  const code = trainer.latent(0);
   trainer.dispose();
+  const finalL1 = logs[logs.length - 1]?.l1 ?? NaN;
+  if (o.cache) {
+    mkdirSync(o.cache, { recursive: true });
+    await saveInferenceBundle(o.cache, { decoder, latents: code, shapes: ["railing8"], normalization: { railing8: norm }, meta: { epochs: o.epochs, samples: o.samples, trainSeconds, finalL1 } });
+  }
+  return { decoder, code, cached: false, trainSeconds, finalL1, epochs: o.epochs, samples: o.samples };
+};
+
+/** The whole pipeline; returns the report it writes. */
+export const segmentRailing = async (o: SegmentRailingOptions) => {
+  const log = o.log ?? ((s: string) => console.error(s));
+  const t0 = performance.now();
+  mkdirSync(o.out, { recursive: true });
+  const raw = await readMesh(join(sharedDir, "generated", "railing8.obj"));
+  const truth = Uint32Array.from(readFileSync(join(sharedDir, "generated", "railing8.labels.txt"), "utf8").trim().split(/\s+/).map(Number));
+  const { mesh, offset, scale } = normalizeMesh(raw); // the training frame (unit sphere); same vertex order as raw
+  const net = await decoderFor(o, mesh, { offset, scale }, log);
+  const { decoder, code } = net;
+  const segOpts = { smoothIterations: o.smooth, minPartFraction: o.minPart, rng: createRng(o.seed + 2) };
 
   // mesh from the decoder
-  const grid = sampleGrid(decoder.toSdf(code), { res: o.res, bounds: { min: [-0.6, -0.6, -0.6], max: [0.6, 0.6, 0.6] } });
-  const learned: Mesh = marchingCubes(grid);
-  atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
+  const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
+  if (learned.indices.length > 0) atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
 
-  // segments on the original mesh (scored against the labels)
-  const layers = decoder.specs.dims.map((_, i) => i);
-  const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
-  const seg = await segmentMeshByActivations(forward, mesh, { types: o.types, rng: createRng(o.seed + 2), selectRng: createRng(o.seed + 1) });
-  const f = { layer: seg.layer, scores: seg.scores, data: seg.features.data, dim: seg.features.dim };
+  // segments on the original mesh's vertices (scored against the labels)
+  const f = await chosenFeatures(decoder, code, raw, mesh.positions, o.types, o.choose, o.seed + 1);
+  const seg = segmentInstances(raw, f.data, f.dim, { ...segOpts, types: f.k });
   const ari = adjustedRandIndex(truth, seg.labels);
-  atomic(join(o.out, "segmented.ply"), serializeColoredPly(colorByLabels(mesh, seg.labels)));
-  for (const p of splitMeshByLabels(mesh, seg.labels)) atomic(join(o.out, `part-${p.label}.obj`), serializeObj(p.mesh));
+  log(`layer ${f.layer}, k ${f.k}: ${seg.parts} parts, ARI ${ari.toFixed(4)}`);
+  atomic(join(o.out, "segmented.ply"), serializeColoredPly(colorByLabels(raw, seg.labels)));
+  for (const p of splitMeshByLabels(raw, seg.labels)) atomic(join(o.out, `part-${p.label}.obj`), serializeObj(p.mesh));
 
   // classifier: fit on the segmentation of even vertices, predict odd vertices, score against the truth
-  const nv = mesh.positions.length / 3, half = Math.floor(nv / 2);
+  const nv = raw.positions.length / 3, half = Math.ceil(nv / 2);
   const xs = new Float32Array(half * f.dim), ys = new Uint32Array(half), xt = new Float32Array((nv - half) * f.dim), tt = new Uint32Array(nv - half);
-  for (let v = 0, a = 0, b = 0; v < nv; v++) {
-    if (v % 2 === 0 && a < half) {
-      xs.set(f.data.subarray(v * f.dim, (v + 1) * f.dim), a * f.dim);
-      ys[a++] = seg.labels[v];
+  for (let v = 0; v < nv; v++) {
+    const i = v >> 1;
+    if (v % 2 === 0) {
+      xs.set(f.data.subarray(v * f.dim, (v + 1) * f.dim), i * f.dim);
+      ys[i] = seg.labels[v];
     } else {
-      xt.set(f.data.subarray(v * f.dim, (v + 1) * f.dim), b * f.dim);
-      tt[b++] = truth[v];
+      xt.set(f.data.subarray(v * f.dim, (v + 1) * f.dim), i * f.dim);
+      tt[i] = truth[v];
     }
   }
   const classifier: Record<string, number> = {};
@@ -133,65 +181,78 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   }
 
   // segments on the decoder's own mesh (truth through the nearest original vertex)
-  let learnedReport: Record<string, number> | null = null;
+  let learnedReport: { vertices: number; parts: number; ari: number; layer: number; k: number } | null = null;
   if (learned.positions.length > 0) {
-    const lseg = await segmentMeshByActivations(forward, learned, { types: o.types, rng: createRng(o.seed + 2), selectRng: createRng(o.seed + 1) });
+    const lf = await chosenFeatures(decoder, code, learned, learned.positions, o.types, o.choose, o.seed + 1);
+    const lseg = segmentInstances(learned, lf.data, lf.dim, { ...segOpts, types: lf.k });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
-    learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels) };
+    learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels), layer: lf.layer, k: lf.k };
     atomic(join(o.out, "decoder-mesh-segmented.ply"), serializeColoredPly(colorByLabels(learned, lseg.labels)));
   }
-  decoder.dispose();
-
+  const sizes = new Array<number>(seg.parts).fill(0);
+  for (const l of seg.labels) sizes[l]++;
   const report = {
     mesh: "railing8.obj",
     vertices: nv,
-    decoder: { dims: net.dims, peFrequencies: net.peFrequencies, parameters: decoder.parameterCount, epochs: o.epochs, samplesPerStep: o.samples, finalL1: logs[logs.length - 1]?.l1 ?? null, trainSeconds },
+    decoder: { dims: decoder.specs.dims, peFrequencies: decoder.specs.peFrequencies, parameters: decoder.parameterCount, cached: net.cached, epochs: net.epochs, samplesPerStep: net.samples, finalL1: net.finalL1, trainSeconds: net.trainSeconds },
     layer: f.layer,
+    types: f.k,
     silhouette: f.scores,
+    layerChoice: o.choose,
+    coherence: f.coherence,
+    smoothIterations: o.smooth,
+    minPartFraction: o.minPart,
     parts: seg.parts,
     expectedParts: 10,
+    partVertices: sizes,
     merged: seg.merged,
     ari,
     classifierAccuracy: classifier,
     decoderMesh: learnedReport,
     seconds: (performance.now() - t0) / 1000,
   };
+  decoder.dispose();
   atomic(join(o.out, "report.json"), JSON.stringify(report, null, 2));
   atomic(
     join(o.out, "report.md"),
-    `# railing8 segmentation\n\n| metric | value |\n|---|---|\n| decoder | ${net.dims.length} × ${net.dims[0]}, PE ${net.peFrequencies}, ${report.decoder.parameters} parameters |\n| training | ${o.epochs} epochs × ${o.samples} samples, ${trainSeconds.toFixed(0)} s, final L1 ${report.decoder.finalL1?.toFixed(5)} |\n| chosen layer (silhouette) | ${f.layer} |\n| parts (original mesh) | ${seg.parts} (expected 10) |\n| ARI vs labels | ${ari.toFixed(4)} |\n| classifier accuracy, held-out vertices (centroid / softmax) | ${(100 * classifier.centroid).toFixed(1)} % / ${(100 * classifier.softmax).toFixed(1)} % |\n| decoder mesh | ${learnedReport ? `${learnedReport.vertices} vertices, ${learnedReport.parts} parts, ARI ${learnedReport.ari.toFixed(4)}` : "empty"} |\n`,
+    `# railing8 segmentation\n\n| metric | value |\n|---|---|\n| decoder | ${decoder.specs.dims.length} × ${decoder.specs.dims[0]}, PE ${decoder.specs.peFrequencies}, ${report.decoder.parameters} parameters${net.cached ? " (loaded from cache)" : ""} |\n| training | ${net.epochs} epochs × ${net.samples} samples, ${net.trainSeconds.toFixed(0)} s, final L1 ${net.finalL1.toFixed(5)} |\n| chosen layer, types (silhouette) | ${f.layer}, ${f.k} |\n| parts (original mesh) | ${seg.parts} (expected 10) |\n| ARI vs labels | ${ari.toFixed(4)} |\n| classifier accuracy, held-out vertices (centroid / softmax) | ${(100 * classifier.centroid).toFixed(1)} % / ${(100 * classifier.softmax).toFixed(1)} % |\n| decoder mesh | ${learnedReport ? `${learnedReport.vertices} vertices, ${learnedReport.parts} parts, ARI ${learnedReport.ari.toFixed(4)}` : "empty"} |\n`,
   );
   return report;
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // `pnpm --filter … start -- --flag` hands the script a leading "--"; drop it so the flags stay flags
-  const argv = process.argv.slice(2);
   const { values: v } = parseArgs({
-    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       out: { type: "string", default: join(here, "out") },
+      cache: { type: "string" },
       epochs: { type: "string", default: "300" },
       samples: { type: "string", default: "8192" },
-      pool: { type: "string", default: "400000" },
+      pool: { type: "string", default: "250000" },
       preset: { type: "string", default: "seed-v2" },
       pe: { type: "string" },
       res: { type: "string", default: "128" },
-      types: { type: "string", default: "3" },
+      types: { type: "string", default: "auto" },
+      smooth: { type: "string", default: "5" },
+      choose: { type: "string", default: "consensus" },
+      "min-part": { type: "string", default: "0.2" },
       seed: { type: "string", default: "0" },
     },
   });
   await selectBackend({ prefer: "wasm" });
   const r = await segmentRailing({
     out: v.out!,
+    cache: v.cache,
     epochs: Number(v.epochs),
     samples: Number(v.samples),
     pool: Number(v.pool),
     preset: v.preset!,
     pe: v.pe === undefined ? undefined : Number(v.pe),
     res: Number(v.res),
-    types: Number(v.types),
+    types: v.types === "auto" ? "auto" : Number(v.types),
+    smooth: Number(v.smooth),
+    choose: v.choose === "coherence" || v.choose === "silhouette" ? v.choose : "consensus",
+    minPart: Number(v["min-part"]),
     seed: Number(v.seed),
   });
   console.log(JSON.stringify(r));

@@ -48,8 +48,17 @@ export interface SegmentInstancesOptions {
   restarts: number;
   /** Weld coincident vertices (tolerance) before building adjacency; labels still come back per input vertex. 0 = exact duplicates only; negative = do not weld. @defaultValue 0 */
   weldTolerance: number;
-  /** Rounds of majority vote of the semantic types over the vertex graph before the components (removes speckle at part junctions; 0 = off). @defaultValue 0 */
+  /**
+   * Majority-vote smoothing of the semantic types over the vertex graph before the components are
+   * built: each pass gives every vertex the most frequent type among itself and its neighbours (ties
+   * keep its own). Removes the speckle along noisy type boundaries that otherwise splits parts. @defaultValue 0
+   */
   smoothIterations: number;
+  /**
+   * After the per-type rule, components smaller than `minPartFraction` × the median size of the
+   * significant components are merged too (a rule relative to the typical part, independent of type sizes). 0 = off. @defaultValue 0
+   */
+  minPartFraction: number;
 }
 
 /** Default {@link SegmentInstancesOptions}. */
@@ -62,6 +71,7 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   restarts: 4,
   weldTolerance: 0,
   smoothIterations: 0,
+  minPartFraction: 0,
 };
 
 /** Result of {@link segmentInstances}. */

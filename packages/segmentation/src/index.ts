@@ -10,3 +10,4 @@ export * from "./silhouette-score.js";
 export * from "./select-layer.js";
 export * from "./probe-activations.js";
 export * from "./segment-mesh-by-activations.js";
+export * from "./select-features.js";

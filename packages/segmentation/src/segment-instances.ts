@@ -45,29 +45,29 @@ export const weldedAdjacency = (mesh: Mesh, tol: number): Csr => {
 };
 
 /**
- * Majority vote of labels over a graph: each round, every vertex takes the label most frequent among
- * itself and its neighbours (ties keep the current label); all vertices update at once. @internal
+ * Majority-vote smoothing of per-vertex labels (0 .. k-1) over a graph, `iterations` synchronous
+ * passes: each vertex takes the most frequent label among itself and its neighbours, ties keeping its
+ * own. Returns a new array (the input when `iterations` is 0).
  */
-export const smoothLabels = (adj: Csr, labels: Uint32Array, k: number, iterations: number): Uint32Array<ArrayBuffer> => {
-  let cur = Uint32Array.from(labels), next = new Uint32Array(labels.length);
+export const smoothLabels = (adj: Csr, labels: Uint32Array, k: number, iterations: number): Uint32Array => {
+  if (!Number.isInteger(iterations) || iterations < 0) throw new InvalidArgumentError("smoothLabels", "iterations", "an integer >= 0", iterations);
+  const nv = labels.length;
+  if (adj.offsets.length !== nv + 1) throw new InvalidArgumentError("smoothLabels", "adj", `a graph over ${nv} vertices`, adj.offsets.length - 1);
+  let cur: Uint32Array = labels, next: Uint32Array = new Uint32Array(nv);
   const count = new Uint32Array(k);
   for (let it = 0; it < iterations; it++) {
     let changed = 0;
-    for (let v = 0; v < cur.length; v++) {
+    for (let v = 0; v < nv; v++) {
       const own = cur[v];
+      count.fill(0);
       count[own]++;
       for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) count[cur[adj.items[e]]]++;
       let best = own;
-      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) {
-        const l = cur[adj.items[e]];
-        if (count[l] > count[best]) best = l;
-      }
+      for (let t = 0; t < k; t++) if (count[t] > count[best]) best = t;
       next[v] = best;
       if (best !== own) changed++;
-      count[own] = 0;
-      for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) count[cur[adj.items[e]]] = 0;
     }
-    [cur, next] = [next, cur];
+    [cur, next] = [next, cur === labels ? new Uint32Array(nv) : cur];
     if (changed === 0) break;
   }
   return cur;
@@ -75,8 +75,7 @@ export const smoothLabels = (adj: Csr, labels: Uint32Array, k: number, iteration
 
 /**
  * Instance segmentation of a mesh from per-vertex features (e.g. decoder activations):
- * standardise → k-means into `types` semantic types → (optional) majority-vote smoothing of the types
- * over the vertex graph (`smoothIterations`) → connected components of the vertex
+ * standardise → k-means into `types` semantic types → connected components of the vertex
  * adjacency graph inside each type → components smaller than
  * max(`minComponentFraction` × type size, `minComponentSize`) merged into the significant component
  * they share most edges with (else the nearest significant component in feature space).
@@ -94,7 +93,8 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
 
   const f = o.standardize ? standardize(features, dim).data : features;
   const k = Math.min(o.types, nv);
-  if (!Number.isInteger(o.smoothIterations) || o.smoothIterations < 0) throw new InvalidArgumentError("segmentInstances", "smoothIterations", "an integer >= 0", o.smoothIterations);
+  if (!(Number.isInteger(o.smoothIterations) && o.smoothIterations >= 0)) throw new InvalidArgumentError("segmentInstances", "smoothIterations", "an integer >= 0", o.smoothIterations);
+  if (!(o.minPartFraction >= 0 && o.minPartFraction < 1)) throw new InvalidArgumentError("segmentInstances", "minPartFraction", "a number in [0, 1)", o.minPartFraction);
   const adj = weldedAdjacency(mesh, o.weldTolerance);
   const types = smoothLabels(adj, kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels, k, o.smoothIterations);
 
@@ -133,7 +133,20 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
       significant++;
     }
   }
+  if (o.minPartFraction > 0 && significant > 0) {
+    const sizes: number[] = [];
+    for (let c = 0; c < nc; c++) if (owner[c] === c) sizes.push(compSize[c]);
+    sizes.sort((a, b) => a - b);
+    const median = sizes[sizes.length >> 1];
+    for (let c = 0; c < nc; c++) {
+      if (owner[c] === c && compSize[c] < o.minPartFraction * median) {
+        owner[c] = -1;
+        significant--;
+      }
+    }
+  }
   if (significant === 0) {
+    owner.fill(-1);
     let big = 0;
     for (let c = 1; c < nc; c++) if (compSize[c] > compSize[big]) big = c;
     owner[big] = big;

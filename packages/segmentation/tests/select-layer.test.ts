@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
-import { adjustedRandIndex, selectLayer, silhouetteScore } from "@sdfkit/segmentation";
+import { adjustedRandIndex, selectFeatures, selectLayer, silhouetteScore } from "@sdfkit/segmentation";
 import { blobs } from "./helpers.js";
 
 const PY = "/usr/bin/python3";
@@ -63,5 +63,25 @@ describe("selectLayer criterion consensus", () => {
     // with two layers consensus is symmetric: the silhouette decides
     expect(selectLayer([c, a], 3, { rng: createRng(1), criterion: "consensus" }).layer).toBe(0);
     expect(() => selectLayer([a, b, c], 3, { criterion: "vote" as never })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("selectFeatures", () => {
+  it("picks the layer with clear clusters and their number (3 blobs) over a noise layer, without labels", () => {
+    const rng = createRng(3), n = 300;
+    const noise = new Float32Array(n * 2), blobs = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      noise[2 * i] = rng.normal();
+      noise[2 * i + 1] = rng.normal();
+      const c = i % 3;
+      blobs[2 * i] = 10 * Math.cos((2 * Math.PI * c) / 3) + 0.3 * rng.normal();
+      blobs[2 * i + 1] = 10 * Math.sin((2 * Math.PI * c) / 3) + 0.3 * rng.normal();
+    }
+    const r = selectFeatures([{ data: noise, dim: 2 }, { data: blobs, dim: 2 }], [2, 3, 4, 5]);
+    expect(r.layer).toBe(1);
+    expect(r.k).toBe(3);
+    expect(r.scores.length).toBe(4);
+    expect(r.labels.length).toBe(n);
+    expect(() => selectFeatures([{ data: blobs, dim: 2 }], [1])).toThrow(/ks/);
   });
 });
