@@ -5,8 +5,9 @@
  *
  * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
  * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
- * the layer with the best silhouette (`--choose silhouette`, default) or the layer whose k types agree
- * across the most mesh edges (`--choose coherence`); standardised activations of that layer at all vertices → k-means into
+ * the layer whose final parts are cut apart by the fewest mesh edges (`--choose cut`, default), or the
+ * layer with the best silhouette (`--choose silhouette`), or the layer whose k types agree across the most
+ * mesh edges (`--choose coherence`); standardised activations of that layer at all vertices → k-means into
  * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
  * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
@@ -17,7 +18,7 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--choose consensus|silhouette|coherence] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--choose cut|consensus|silhouette|coherence] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -49,7 +50,7 @@ export interface SegmentRailingOptions {
   /** Semantic types for k-means, or "auto" (silhouette over 2..5 together with the layer). */
   types: number | "auto";
   /** Label-free layer choice: best silhouette, or the most coherent types on the mesh graph (see chosenFeatures). */
-  choose: "silhouette" | "consensus" | "coherence";
+  choose: Choice;
   /** Majority-vote smoothing passes of the types over the vertex graph. */
   smooth: number;
   /** Components under this fraction of the median part are merged. */
@@ -65,6 +66,9 @@ const atomic = (path: string, data: string | Uint8Array) => {
   renameSync(`${path}.tmp`, path);
 };
 
+/** Label-free layer choices of the example. */
+type Choice = "silhouette" | "consensus" | "coherence" | "cut";
+
 /** Fraction of mesh edges whose two ends share a label: how spatially coherent a clustering is on the surface. */
 const edgeAgreement = (adj: { offsets: Uint32Array; items: Uint32Array }, labels: Uint32Array): number => {
   let same = 0;
@@ -74,12 +78,13 @@ const edgeAgreement = (adj: { offsets: Uint32Array; items: Uint32Array }, labels
 
 /**
  * Label-free feature choice. k: `selectFeatures` (best silhouette over every layer × k ∈ 2..5, on a
- * 3,000-vertex subset). Layer: "silhouette" keeps selectFeatures' layer; "consensus" keeps the layer whose
- * k types on the subset agree best (mean ARI) with the other layers' (`selectLayer` criterion "consensus");
- * "coherence" clusters every layer into k types at all vertices and keeps the layer whose types agree
- * across the most mesh edges.
+ * 3,000-vertex subset). Layer: "silhouette" keeps selectFeatures' layer; "coherence" clusters every layer
+ * into k types at all vertices and keeps the layer whose types agree across the most mesh edges; "cut"
+ * runs the whole segmentation per layer and keeps the layer whose parts (at least k of them) are separated
+ * by the fewest mesh edges; "consensus" keeps the layer whose k types on the subset agree best (mean ARI)
+ * with the other layers' (`selectLayer` criterion "consensus", no full segmentation per layer).
  */
-const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh, points: Float32Array, types: number | "auto", choose: "silhouette" | "consensus" | "coherence", seed: number) => {
+const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh, points: Float32Array, types: number | "auto", choose: Choice, seed: number, seg: { smoothIterations: number; minPartFraction: number; seed: number }) => {
   const n = points.length / 3, m = Math.min(n, 3000);
   const sub = new Float32Array(3 * m);
   for (let i = 0; i < m; i++) sub.set(points.subarray(3 * ((i * 7919) % n), 3 * ((i * 7919) % n) + 3), 3 * i);
@@ -94,6 +99,16 @@ const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh,
   }
   const fulls = await d.activations(code, points, all);
   const adj = vertexAdjacency(mesh);
+  if (choose === "cut") {
+    // the whole segmentation per layer; keep the one whose parts are separated by the fewest mesh edges
+    const cut = fulls.map((x, l) => {
+      const r = segmentInstances(mesh, x, cand[l].dim, { types: sel.k, smoothIterations: seg.smoothIterations, minPartFraction: seg.minPartFraction, rng: createRng(seg.seed) });
+      return r.parts < sel.k ? Infinity : 1 - edgeAgreement(adj, r.labels);
+    });
+    let layer = 0;
+    for (let l = 1; l < cut.length; l++) if (cut[l] < cut[layer]) layer = l;
+    return { layer, k: sel.k, scores: sel.scores, coherence: cut, data: fulls[layer], dim: cand[layer].dim };
+  }
   const coherence = fulls.map((x, l) => edgeAgreement(adj, kmeans(standardize(x, cand[l].dim).data, cand[l].dim, sel.k, { rng: createRng(seed), restarts: 2 }).labels));
   let layer = 0;
   for (let l = 1; l < coherence.length; l++) if (coherence[l] > coherence[layer]) layer = l;
@@ -154,7 +169,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   if (learned.indices.length > 0) atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
 
   // segments on the original mesh's vertices (scored against the labels)
-  const f = await chosenFeatures(decoder, code, raw, mesh.positions, o.types, o.choose, o.seed + 1);
+  const f = await chosenFeatures(decoder, code, raw, mesh.positions, o.types, o.choose, o.seed + 1, { smoothIterations: o.smooth, minPartFraction: o.minPart, seed: o.seed + 2 });
   const seg = segmentInstances(raw, f.data, f.dim, { ...segOpts, types: f.k });
   const ari = adjustedRandIndex(truth, seg.labels);
   log(`layer ${f.layer}, k ${f.k}: ${seg.parts} parts, ARI ${ari.toFixed(4)}`);
@@ -183,7 +198,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   // segments on the decoder's own mesh (truth through the nearest original vertex)
   let learnedReport: { vertices: number; parts: number; ari: number; layer: number; k: number } | null = null;
   if (learned.positions.length > 0) {
-    const lf = await chosenFeatures(decoder, code, learned, learned.positions, o.types, o.choose, o.seed + 1);
+    const lf = await chosenFeatures(decoder, code, learned, learned.positions, o.types, o.choose, o.seed + 1, { smoothIterations: o.smooth, minPartFraction: o.minPart, seed: o.seed + 2 });
     const lseg = segmentInstances(learned, lf.data, lf.dim, { ...segOpts, types: lf.k });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
@@ -200,7 +215,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     types: f.k,
     silhouette: f.scores,
     layerChoice: o.choose,
-    coherence: f.coherence,
+    layerScores: f.coherence, // per layer: edge agreement (coherence) or cut fraction (cut); empty for silhouette
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
     parts: seg.parts,
@@ -234,7 +249,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       res: { type: "string", default: "128" },
       types: { type: "string", default: "auto" },
       smooth: { type: "string", default: "5" },
-      choose: { type: "string", default: "consensus" },
+      choose: { type: "string", default: "cut" },
       "min-part": { type: "string", default: "0.2" },
       seed: { type: "string", default: "0" },
     },
@@ -251,7 +266,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
-    choose: v.choose === "coherence" || v.choose === "silhouette" ? v.choose : "consensus",
+    choose: (["coherence", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? "cut",
     minPart: Number(v["min-part"]),
     seed: Number(v.seed),
   });
