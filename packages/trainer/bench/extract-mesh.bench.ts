@@ -9,10 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chamferDistancePoints, createRng, normalizeMesh, type Rng, type SampleSource } from "../../sdf-core/src/index.js";
+import { chamferDistancePoints, normalizeMesh } from "../../sdf-core/src/index.js";
 import { readMesh } from "../../sdf-core/src/node/index.js";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "../../sdf-core/src/model/index.js";
-import { sampleBands } from "../../sampling/src/index.js";
+import { MeshSampleSource } from "../../sampling/src/index.js";
 import { CurriculumTrainer, decoderSpecsFrom, extractMeshAsync, validateSpecs } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,18 +24,7 @@ const RES = Number(process.argv[4] ?? 257);
 const MARGINS = (process.argv[5] ?? "1.5,1,0.75").split(",").map(Number);
 await selectBackend({ log: false });
 const { mesh } = normalizeMesh(await readMesh(join(data, "obj", "fandisk.obj")));
-const pool = sampleBands(mesh, 200_000, { rng: createRng(0), mix: "seed-v2", normalize: false }).samples;
-const source: SampleSource = {
-  sample: (_s: string, count: number, _mix: string, rng: Rng) => {
-    const points = new Float32Array(3 * count), sdf = new Float32Array(count);
-    for (let i = 0; i < count; i++) {
-      const j = rng.int(pool.sdf.length);
-      points.set(pool.points.subarray(3 * j, 3 * j + 3), 3 * i);
-      sdf[i] = pool.sdf[j];
-    }
-    return { points, sdf };
-  },
-};
+const source = new MeshSampleSource({ fandisk: mesh }, { normalize: false, poolSize: 200_000, poolSeed: 0 });
 const p = DECODER_PRESETS[PRESET];
 const specs = validateSpecs({
   NetworkSpecs: { Preset: PRESET, dims: p.dims, latent_in: p.latentIn, dropout_prob: 0, weight_norm: false },

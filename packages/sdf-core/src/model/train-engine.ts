@@ -65,6 +65,8 @@ export interface TrainStepEngineOptions {
 /** Defaults of {@link TrainStepEngineOptions}. */
 export const DEFAULT_TRAIN_STEP_ENGINE: TrainStepEngineOptions = { threads: 0, codesOnly: false };
 
+const __LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /**
  * @internal Keep-masks of dropout (1 = keep, probability 1 − p quantised to 1/65536): two xorshift32
  * streams seeded per step and layer, 16 bits per mask byte, written four bytes at a time.
@@ -75,7 +77,7 @@ export const __dropoutMask = (count: number, p: number, seed: number, layer: num
   let x = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca6b)) >>> 0 || 0x6d2b79f5;
   let y = (x ^ 0x5bd1e995) >>> 0 || 1;
   const thr = Math.floor(p * 65536);
-  const little = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+  const little = __LITTLE_ENDIAN;
   for (let i = 0; i < w.length; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
@@ -186,16 +188,16 @@ export const createTrainStepEngine = async (specs: NetworkSpecs, opts: Partial<T
       let p = 0;
       if (!o.codesOnly)
         shapes.forEach(([inDim, outDim], k) => {
-        const dW = read(`dW${k}`), db = read(`db${k}`);
-        if (S.weightNorm && k < shapes.length - 1) {
-          const { dv, dg } = __weightNormGrads(params[p], params[p + 1], dW, inDim, outDim);
-          grads.push(dv, dg, db);
-          p += 3;
-        } else {
-          grads.push(dW, db);
-          p += 2;
-        }
-      });
+          const dW = read(`dW${k}`), db = read(`db${k}`);
+          if (S.weightNorm && k < shapes.length - 1) {
+            const { dv, dg } = __weightNormGrads(params[p], params[p + 1], dW, inDim, outDim);
+            grads.push(dv, dg, db);
+            p += 3;
+          } else {
+            grads.push(dW, db);
+            p += 2;
+          }
+        });
       const out = { loss: (res.loss.data as Float32Array)[0], l1: (res.l1.data as Float32Array)[0], grads, codeGrads: read("dcodes") };
       for (const k of fetches) res[k].dispose?.();
       for (const t of Object.values(feeds)) (t as { dispose?: () => void }).dispose?.();
