@@ -6,8 +6,9 @@
  * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
  * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
  * the layer whose final parts are cut apart by the fewest mesh edges (`--choose cut`, default), or the
- * layer with the best silhouette (`--choose silhouette`), or the layer whose k types agree across the most
- * mesh edges (`--choose coherence`); standardised activations of that layer at all vertices → k-means into
+ * layer with the best silhouette (`--choose silhouette`), or the layer whose k types agree best with the
+ * other layers' (`--choose consensus`) — all inside `segmentMeshByActivations`; standardised activations
+ * of that layer at all vertices → k-means into
  * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
  * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
@@ -18,17 +19,17 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--choose cut|consensus|silhouette|coherence] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--choose cut|consensus|silhouette] [--seed 0]`
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { KdTree, createRng, normalizeMesh, serializeObj, vertexAdjacency, type Mesh } from "@sdfkit/sdf-core";
-import { readMesh } from "@sdfkit/sdf-core/node";
+import { KdTree, createRng, normalizeMesh, serializeObj, type Mesh } from "@sdfkit/sdf-core";
+import { readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSampleSource } from "@sdfkit/sampling";
-import { ActivationClassifier, adjustedRandIndex, kmeans, standardize, bestPermutationAccuracy, colorByLabels, segmentInstances, selectFeatures, selectLayer, serializeColoredPly, splitMeshByLabels, type FeatureLayer } from "@sdfkit/segmentation";
+import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentMeshByActivations, serializeColoredPly, splitMeshByLabels, type LayerCriterion } from "@sdfkit/segmentation";
 import { CurriculumTrainer, INFERENCE_FILES, decoderSpecsFrom, extractMesh, fastCurriculum, loadInferenceBundle, saveInferenceBundle, sparseGridRes, validateSpecs } from "@sdfkit/trainer";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,59 +62,8 @@ export interface SegmentRailingOptions {
   log?: (s: string) => void;
 }
 
-const atomic = (path: string, data: string | Uint8Array) => {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-};
-
-/** Label-free layer choices of the example. */
-type Choice = "silhouette" | "consensus" | "coherence" | "cut";
-
-/** Fraction of mesh edges whose two ends share a label: how spatially coherent a clustering is on the surface. */
-const edgeAgreement = (adj: { offsets: Uint32Array; items: Uint32Array }, labels: Uint32Array): number => {
-  let same = 0;
-  for (let v = 0; v < labels.length; v++) for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) if (labels[v] === labels[adj.items[e]]) same++;
-  return same / Math.max(1, adj.offsets[labels.length]);
-};
-
-/**
- * Label-free feature choice. k: `selectFeatures` (best silhouette over every layer × k ∈ 2..5, on a
- * 3,000-vertex subset). Layer: "silhouette" keeps selectFeatures' layer; "coherence" clusters every layer
- * into k types at all vertices and keeps the layer whose types agree across the most mesh edges; "cut"
- * runs the whole segmentation per layer and keeps the layer whose parts (at least k of them) are separated
- * by the fewest mesh edges; "consensus" keeps the layer whose k types on the subset agree best (mean ARI)
- * with the other layers' (`selectLayer` criterion "consensus", no full segmentation per layer).
- */
-const chosenFeatures = async (d: DeepSdfDecoder, code: Float32Array, mesh: Mesh, points: Float32Array, types: number | "auto", choose: Choice, seed: number, seg: { smoothIterations: number; minPartFraction: number; seed: number }) => {
-  const n = points.length / 3, m = Math.min(n, 3000);
-  const sub = new Float32Array(3 * m);
-  for (let i = 0; i < m; i++) sub.set(points.subarray(3 * ((i * 7919) % n), 3 * ((i * 7919) % n) + 3), 3 * i);
-  const all = d.specs.dims.map((_, i) => i);
-  const acts = await d.activations(code, sub, all);
-  const cand: FeatureLayer[] = acts.map((data) => ({ data, dim: data.length / m }));
-  const sel = selectFeatures(cand, types === "auto" ? [2, 3, 4, 5] : [types], { rng: createRng(seed) });
-  if (choose === "silhouette" || choose === "consensus") {
-    const layer = choose === "silhouette" ? sel.layer : selectLayer(cand, sel.k, { rng: createRng(seed), criterion: "consensus" }).layer;
-    const [full] = await d.activations(code, points, [layer]);
-    return { layer, k: sel.k, scores: sel.scores, coherence: [] as number[], data: full, dim: cand[layer].dim };
-  }
-  const fulls = await d.activations(code, points, all);
-  const adj = vertexAdjacency(mesh);
-  if (choose === "cut") {
-    // the whole segmentation per layer; keep the one whose parts are separated by the fewest mesh edges
-    const cut = fulls.map((x, l) => {
-      const r = segmentInstances(mesh, x, cand[l].dim, { types: sel.k, smoothIterations: seg.smoothIterations, minPartFraction: seg.minPartFraction, rng: createRng(seg.seed) });
-      return r.parts < sel.k ? Infinity : 1 - edgeAgreement(adj, r.labels);
-    });
-    let layer = 0;
-    for (let l = 1; l < cut.length; l++) if (cut[l] < cut[layer]) layer = l;
-    return { layer, k: sel.k, scores: sel.scores, coherence: cut, data: fulls[layer], dim: cand[layer].dim };
-  }
-  const coherence = fulls.map((x, l) => edgeAgreement(adj, kmeans(standardize(x, cand[l].dim).data, cand[l].dim, sel.k, { rng: createRng(seed), restarts: 2 }).labels));
-  let layer = 0;
-  for (let l = 1; l < coherence.length; l++) if (coherence[l] > coherence[layer]) layer = l;
-  return { layer, k: sel.k, scores: sel.scores, coherence, data: fulls[layer], dim: cand[layer].dim };
-};
+/** Label-free layer choices of the example (see `segmentMeshByActivations`' `criterion`). */
+type Choice = LayerCriterion;
 
 /** Train the decoder on the normalised railing (fit-railing's recipe), or load it from `cache`. */
 const decoderFor = async (o: SegmentRailingOptions, mesh: Mesh, norm: { offset: [number, number, number]; scale: number }, log: (s: string) => void) => {
@@ -162,19 +112,22 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const { mesh, offset, scale } = normalizeMesh(raw); // the training frame (unit sphere); same vertex order as raw
   const net = await decoderFor(o, mesh, { offset, scale }, log);
   const { decoder, code } = net;
-  const segOpts = { smoothIterations: o.smooth, minPartFraction: o.minPart, rng: createRng(o.seed + 2) };
+  const layers = decoder.specs.dims.map((_, i) => i);
+  const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
+  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
 
   // mesh from the decoder
   const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
-  if (learned.indices.length > 0) atomic(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
+  if (learned.indices.length > 0) writeFileAtomicSync(join(o.out, "decoder-mesh.obj"), serializeObj(learned));
 
   // segments on the original mesh's vertices (scored against the labels)
-  const f = await chosenFeatures(decoder, code, raw, mesh.positions, o.types, o.choose, o.seed + 1, { smoothIterations: o.smooth, minPartFraction: o.minPart, seed: o.seed + 2 });
-  const seg = segmentInstances(raw, f.data, f.dim, { ...segOpts, types: f.k });
+  const seg = await segmentMeshByActivations(forward, raw, { ...segOpts, points: mesh.positions });
+  const f = { layer: seg.layer, k: seg.k, data: seg.features.data, dim: seg.features.dim };
   const ari = adjustedRandIndex(truth, seg.labels);
   log(`layer ${f.layer}, k ${f.k}: ${seg.parts} parts, ARI ${ari.toFixed(4)}`);
-  atomic(join(o.out, "segmented.ply"), serializeColoredPly(colorByLabels(raw, seg.labels)));
-  for (const p of splitMeshByLabels(raw, seg.labels)) atomic(join(o.out, `part-${p.label}.obj`), serializeObj(p.mesh));
+  writeFileAtomicSync(join(o.out, "segmented.ply"), serializeColoredPly(colorByLabels(raw, seg.labels)));
+  writeFileAtomicSync(join(o.out, "labels.txt"), `${Array.from(seg.labels).join("\n")}\n`); // one part per vertex of railing8.obj
+  for (const p of splitMeshByLabels(raw, seg.labels)) writeFileAtomicSync(join(o.out, `part-${p.label}.obj`), serializeObj(p.mesh));
 
   // classifier: fit on the segmentation of even vertices, predict odd vertices, score against the truth
   const nv = raw.positions.length / 3, half = Math.ceil(nv / 2);
@@ -198,12 +151,11 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   // segments on the decoder's own mesh (truth through the nearest original vertex)
   let learnedReport: { vertices: number; parts: number; ari: number; layer: number; k: number } | null = null;
   if (learned.positions.length > 0) {
-    const lf = await chosenFeatures(decoder, code, learned, learned.positions, o.types, o.choose, o.seed + 1, { smoothIterations: o.smooth, minPartFraction: o.minPart, seed: o.seed + 2 });
-    const lseg = segmentInstances(learned, lf.data, lf.dim, { ...segOpts, types: lf.k });
+    const lseg = await segmentMeshByActivations(forward, learned, { ...segOpts, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
-    learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels), layer: lf.layer, k: lf.k };
-    atomic(join(o.out, "decoder-mesh-segmented.ply"), serializeColoredPly(colorByLabels(learned, lseg.labels)));
+    learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels), layer: lseg.layer, k: lseg.k };
+    writeFileAtomicSync(join(o.out, "decoder-mesh-segmented.ply"), serializeColoredPly(colorByLabels(learned, lseg.labels)));
   }
   const sizes = new Array<number>(seg.parts).fill(0);
   for (const l of seg.labels) sizes[l]++;
@@ -213,9 +165,10 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     decoder: { dims: decoder.specs.dims, peFrequencies: decoder.specs.peFrequencies, parameters: decoder.parameterCount, cached: net.cached, epochs: net.epochs, samplesPerStep: net.samples, finalL1: net.finalL1, trainSeconds: net.trainSeconds },
     layer: f.layer,
     types: f.k,
-    silhouette: f.scores,
+    silhouette: seg.scores,
     layerChoice: o.choose,
-    layerScores: f.coherence, // per layer: edge agreement (coherence) or cut fraction (cut); empty for silhouette
+    consensus: seg.agreement,
+    cutFraction: seg.cut.map((c) => (Number.isFinite(c) ? c : null)), // per layer (cut choice): share of mesh edges between parts; null = fewer than k parts
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
     parts: seg.parts,
@@ -228,8 +181,8 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     seconds: (performance.now() - t0) / 1000,
   };
   decoder.dispose();
-  atomic(join(o.out, "report.json"), JSON.stringify(report, null, 2));
-  atomic(
+  writeFileAtomicSync(join(o.out, "report.json"), JSON.stringify(report, null, 2));
+  writeFileAtomicSync(
     join(o.out, "report.md"),
     `# railing8 segmentation\n\n| metric | value |\n|---|---|\n| decoder | ${decoder.specs.dims.length} × ${decoder.specs.dims[0]}, PE ${decoder.specs.peFrequencies}, ${report.decoder.parameters} parameters${net.cached ? " (loaded from cache)" : ""} |\n| training | ${net.epochs} epochs × ${net.samples} samples, ${net.trainSeconds.toFixed(0)} s, final L1 ${net.finalL1.toFixed(5)} |\n| chosen layer, types (silhouette) | ${f.layer}, ${f.k} |\n| parts (original mesh) | ${seg.parts} (expected 10) |\n| ARI vs labels | ${ari.toFixed(4)} |\n| classifier accuracy, held-out vertices (centroid / softmax) | ${(100 * classifier.centroid).toFixed(1)} % / ${(100 * classifier.softmax).toFixed(1)} % |\n| decoder mesh | ${learnedReport ? `${learnedReport.vertices} vertices, ${learnedReport.parts} parts, ARI ${learnedReport.ari.toFixed(4)}` : "empty"} |\n`,
   );
@@ -254,6 +207,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       seed: { type: "string", default: "0" },
     },
   });
+  const failChoice = (c: unknown): never => {
+    console.error(`segment-railing: --choose must be cut, consensus or silhouette, got ${String(c)}`);
+    process.exit(2);
+  };
   await selectBackend({ prefer: "wasm" });
   const r = await segmentRailing({
     out: v.out!,
@@ -266,7 +223,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
-    choose: (["coherence", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? "cut",
+    choose: (["cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
     minPart: Number(v["min-part"]),
     seed: Number(v.seed),
   });

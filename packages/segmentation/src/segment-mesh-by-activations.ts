@@ -1,61 +1,133 @@
 import { createRng, InvalidArgumentError, type Mesh, type Rng } from "@sdfkit/sdf-core";
 import { DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
 import { probeActivations, type LayerForward } from "./probe-activations.js";
-import { segmentInstances } from "./segment-instances.js";
+import { segmentInstances, weldedAdjacency } from "./segment-instances.js";
+import { selectFeatures } from "./select-features.js";
 import { selectLayer, type FeatureLayer } from "./select-layer.js";
 
-/** Options of {@link segmentMeshByActivations}: {@link segmentInstances}' options plus the layer choice. */
-export interface SegmentMeshByActivationsOptions extends SegmentInstancesOptions {
-  /** Vertices (a fixed stride through the mesh, no randomness) whose activations choose the layer. @defaultValue 3000 */
+/** Label-free layer choices of {@link segmentMeshByActivations}. */
+export type LayerCriterion = "cut" | "consensus" | "silhouette";
+
+/** Options of {@link segmentMeshByActivations}: {@link segmentInstances}' options plus the type count and the layer choice. */
+export interface SegmentMeshByActivationsOptions extends Omit<SegmentInstancesOptions, "types"> {
+  /** Semantic types for k-means, or `"auto"`: the k in `candidateTypes` with the best mean silhouette on the subset (over every layer). @defaultValue 5 */
+  types: number | "auto";
+  /** The k tried by `types: "auto"`. @defaultValue [2, 3, 4, 5] */
+  candidateTypes: number[];
+  /** Vertices (a fixed stride through the mesh, no randomness) whose activations choose the layer (and k). @defaultValue 3000 */
   selectionPoints: number;
-  /** Random source of the label-free layer choice (k-means + silhouette per layer). @defaultValue createRng(1) */
+  /** Random source of the label-free choices (k-means + silhouette per layer). @defaultValue createRng(1) */
   selectRng: Rng;
   /** Points per forward call. @defaultValue 4096 */
   batchSize: number;
-  /** Label-free layer choice (see `selectLayer`): `consensus` = the layer whose types agree best with the other layers' (≥ 3 layers), `silhouette` = best mean silhouette. @defaultValue "consensus" */
-  criterion: "silhouette" | "consensus";
+  /**
+   * Label-free layer choice. `cut` (default): segment the mesh with every layer and keep the one whose parts
+   * (at least `types` of them) are separated by the fewest mesh edges — the layer whose parts follow the
+   * surface's own structure (one full segmentation per layer). `consensus`: the layer whose k-means types on
+   * the subset agree best (mean ARI) with the other layers' (≥ 3 layers; cheap). `silhouette`: best mean
+   * silhouette on the subset (cheap). @defaultValue "cut"
+   */
+  criterion: LayerCriterion;
+  /**
+   * Where the network is evaluated, one xyz per mesh vertex: the mesh's positions in the network's frame
+   * when the mesh is stored in other units (e.g. the unit-sphere normalised positions of a mesh the decoder
+   * was trained on). @defaultValue mesh.positions
+   */
+  points?: Float32Array;
 }
 
 /** Default {@link SegmentMeshByActivationsOptions}. */
-export const DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS: SegmentMeshByActivationsOptions = { ...DEFAULT_SEGMENT_INSTANCES, selectionPoints: 3000, selectRng: createRng(1), batchSize: 4096, criterion: "consensus" };
+export const DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS: SegmentMeshByActivationsOptions = {
+  ...DEFAULT_SEGMENT_INSTANCES,
+  candidateTypes: [2, 3, 4, 5],
+  selectionPoints: 3000,
+  selectRng: createRng(1),
+  batchSize: 4096,
+  criterion: "cut",
+};
 
 /** Result of {@link segmentMeshByActivations}. */
 export interface ActivationSegmentation extends InstanceSegmentation {
   /** The hidden layer whose activations were segmented (chosen without labels). */
   layer: number;
-  /** Mean silhouette of each layer's k-means clustering. */
+  /** The number of semantic types used (the given `types`, or the one `"auto"` chose). */
+  k: number;
+  /** Mean silhouette of each layer's k-means clustering into k types on the subset. */
   scores: number[];
   /** Mean ARI of each layer's clustering against the other layers' (the consensus score). */
   agreement: number[];
+  /** `cut` only: per layer, the fraction of mesh edges between different parts (Infinity: fewer than k parts); empty otherwise. */
+  cut: number[];
   /** The chosen layer's activations at every vertex (vertices × dim). */
   features: FeatureLayer;
 }
 
+/** A generator at the same point of its stream as `r` (r itself does not advance). */
+const copyRng = (r: Rng): Rng => {
+  const c = createRng(0);
+  c.setState(r.getState());
+  return c;
+};
+
+/** Fraction of the graph's edges whose two ends carry different labels. */
+const cutFraction = (adj: { offsets: Uint32Array; items: Uint32Array }, labels: Uint32Array): number => {
+  let cut = 0;
+  for (let v = 0; v < labels.length; v++) for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) if (labels[v] !== labels[adj.items[e]]) cut++;
+  return cut / Math.max(1, adj.offsets[labels.length]);
+};
+
 /**
  * Instance segmentation of a mesh from a network's activations (e.g. a trained decoder with its latent
- * code, whose mesh this is): every hidden layer's activations at a fixed subset of vertices are clustered
- * into `types` with k-means and one layer is chosen without labels (by default the consensus layer: its
- * types agree best with the other layers'; or the best mean silhouette), then that
- * layer's activations at every vertex go through {@link segmentInstances} (k-means types → connected
- * components → small components merged).
+ * code, whose mesh this is), with no labels anywhere: every hidden layer's activations at a fixed subset of
+ * vertices are clustered with k-means (k given, or chosen by silhouette with `types: "auto"`); one layer
+ * is chosen (by default `cut`: the layer whose whole segmentation cuts the fewest mesh edges; or
+ * `consensus` / `silhouette` on the subset); that layer's activations at every vertex go through
+ * {@link segmentInstances} (k-means types → smoothing → connected components → small components merged).
+ * Activations of all vertices are computed one layer at a time, so memory stays at one layer's worth.
  */
 export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh, opts: Partial<SegmentMeshByActivationsOptions> = {}): Promise<ActivationSegmentation> => {
   const o = { ...DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS, rng: createRng(0), selectRng: createRng(1), ...opts }; // fresh default rngs per call
-  if (typeof forward !== "function") throw new InvalidArgumentError("segmentMeshByActivations", "forward", "a function (points, count) => Float32Array[]", forward);
+  const fn = "segmentMeshByActivations";
+  if (typeof forward !== "function") throw new InvalidArgumentError(fn, "forward", "a function (points, count) => Float32Array[]", forward);
   if (!(mesh?.positions instanceof Float32Array) || mesh.positions.length < 9 || mesh.positions.length % 3 !== 0)
-    throw new InvalidArgumentError("segmentMeshByActivations", "mesh", "a mesh with at least 3 vertices", mesh?.positions?.length);
-  if (!Number.isInteger(o.selectionPoints) || o.selectionPoints < 3) throw new InvalidArgumentError("segmentMeshByActivations", "selectionPoints", "an integer >= 3", o.selectionPoints);
-  if (!Number.isInteger(o.types) || o.types < 2) throw new InvalidArgumentError("segmentMeshByActivations", "types", "an integer >= 2", o.types);
+    throw new InvalidArgumentError(fn, "mesh", "a mesh with at least 3 vertices", mesh?.positions?.length);
+  const points = o.points ?? mesh.positions;
+  if (!(points instanceof Float32Array) || points.length !== mesh.positions.length) throw new InvalidArgumentError(fn, "points", `a Float32Array with one xyz per vertex (${mesh.positions.length} numbers)`, points?.length);
+  if (!Number.isInteger(o.selectionPoints) || o.selectionPoints < 3) throw new InvalidArgumentError(fn, "selectionPoints", "an integer >= 3", o.selectionPoints);
+  if (o.types !== "auto" && (!Number.isInteger(o.types) || o.types < 2)) throw new InvalidArgumentError(fn, "types", 'an integer >= 2 or "auto"', o.types);
+  if (!["cut", "consensus", "silhouette"].includes(o.criterion)) throw new InvalidArgumentError(fn, "criterion", "cut, consensus or silhouette", o.criterion);
   const n = mesh.positions.length / 3, m = Math.min(n, o.selectionPoints);
-  if (o.types >= m) throw new InvalidArgumentError("segmentMeshByActivations", "types", `fewer than the ${m} selection vertices`, o.types);
+  const ks = o.types === "auto" ? o.candidateTypes : [o.types];
+  if (!Array.isArray(ks) || ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 2 || k >= m))
+    throw new InvalidArgumentError(fn, o.types === "auto" ? "candidateTypes" : "types", `integers in [2, ${m - 1}] (fewer than the selection vertices)`, o.types === "auto" ? ks : o.types);
   const sub = new Float32Array(3 * m);
   for (let i = 0; i < m; i++) {
     const v = (i * 7919) % n; // a prime stride: spread over the vertex order, no randomness
-    sub.set(mesh.positions.subarray(3 * v, 3 * v + 3), 3 * i);
+    sub.set(points.subarray(3 * v, 3 * v + 3), 3 * i);
   }
   const candidates = await probeActivations(forward, sub, { batchSize: o.batchSize });
-  const sel = selectLayer(candidates, o.types, { rng: o.selectRng, criterion: o.criterion });
-  const [features] = await probeActivations(forward, mesh.positions, { batchSize: o.batchSize, layers: [sel.layer] });
-  const seg = segmentInstances(mesh, features.data, features.dim, o);
-  return { ...seg, layer: sel.layer, scores: sel.scores, agreement: sel.agreement, features };
+  const k = ks.length === 1 ? ks[0] : selectFeatures(candidates, ks, { rng: copyRng(o.selectRng) }).k;
+  const sel = selectLayer(candidates, k, { rng: o.selectRng, criterion: o.criterion === "consensus" ? "consensus" : "silhouette" });
+  const segOpts = { ...o, types: k };
+  if (o.criterion !== "cut") {
+    const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
+    const seg = segmentInstances(mesh, features.data, features.dim, segOpts);
+    return { ...seg, layer: sel.layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features };
+  }
+  // cut: the whole segmentation per layer (the same k-means seed for each), one layer's activations alive at a time
+  const adj = weldedAdjacency(mesh, o.weldTolerance);
+  const cut: number[] = [];
+  let best: { layer: number; seg: InstanceSegmentation; features: FeatureLayer } | null = null;
+  for (let l = 0; l < candidates.length; l++) {
+    const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [l] });
+    const seg = segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) });
+    cut.push(seg.parts < k ? Infinity : cutFraction(adj, seg.labels));
+    if (best === null || cut[l] < cut[best.layer]) best = { layer: l, seg, features };
+  }
+  if (!best || !Number.isFinite(cut[best.layer])) {
+    // no layer gives k parts: fall back to the silhouette layer
+    const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
+    best = { layer: sel.layer, seg: segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) }), features };
+  }
+  return { ...best.seg, layer: best.layer, k, scores: sel.scores, agreement: sel.agreement, cut, features: best.features };
 };

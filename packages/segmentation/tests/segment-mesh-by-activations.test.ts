@@ -31,12 +31,59 @@ describe("segmentMeshByActivations", () => {
     const { mesh, truth, forward, n } = setup();
     const r = await segmentMeshByActivations(forward, mesh, { types: 2, selectionPoints: 600, batchSize: 250 });
     expect(r.layer).toBe(1);
+    expect(r.k).toBe(2);
+    expect(r.cut).toHaveLength(2); // the default criterion "cut" segments with every layer
+    expect(r.cut[1]).toBeLessThan(r.cut[0]);
     expect(r.scores).toHaveLength(2);
     expect(r.scores[1]).toBeGreaterThan(r.scores[0]);
     expect(r.features.dim).toBe(4);
     expect(r.features.data.length).toBe(4 * n);
     expect(r.parts).toBe(5);
     expect(adjustedRandIndex(truth, r.labels)).toBeCloseTo(1, 6);
+  });
+
+  it("each criterion finds the bands; types 'auto' picks k = 2 by silhouette", async () => {
+    const { mesh, truth, forward } = setup();
+    for (const criterion of ["cut", "consensus", "silhouette"] as const) {
+      const r = await segmentMeshByActivations(forward, mesh, { types: "auto", criterion, selectionPoints: 600 });
+      expect(r.k, criterion).toBe(2);
+      expect(r.layer, criterion).toBe(1);
+      expect(r.parts, criterion).toBe(5);
+      expect(r.cut.length, criterion).toBe(criterion === "cut" ? 2 : 0);
+      expect(adjustedRandIndex(truth, r.labels)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it("cut: a layer that shatters the mesh loses to one with clean parts even when its silhouette is higher", async () => {
+    // layer 0: two well separated types in a checkerboard of 5 × 5-vertex cells (high silhouette, many parts,
+    // many cut edges); layer 1: the 5 bands with more noise (lower silhouette, few cut edges)
+    const { mesh, truth, forward } = setup();
+    const checker: LayerForward = async (pts, count) => {
+      const [, sep] = await forward(pts, count);
+      const rng = createRng(count);
+      const a = new Float32Array(2 * count);
+      for (let i = 0; i < count; i++) {
+        const c = (Math.floor(pts[3 * i] / 5) + Math.floor(pts[3 * i + 1] / 5)) & 1; // 5 × 5-vertex cells
+        a[2 * i + c] = 1;
+        a[2 * i] += 0.01 * rng.normal();
+      }
+      for (let i = 0; i < sep.length; i++) sep[i] += 0.3 * rng.normal();
+      return [a, sep];
+    };
+    const sil = await segmentMeshByActivations(checker, mesh, { types: 2, criterion: "silhouette", selectionPoints: 600 });
+    expect(sil.layer).toBe(0);
+    const cut = await segmentMeshByActivations(checker, mesh, { types: 2, criterion: "cut", selectionPoints: 600, smoothIterations: 3 });
+    expect(cut.layer).toBe(1);
+    expect(cut.cut[1]).toBeLessThan(cut.cut[0]);
+    expect(adjustedRandIndex(truth, cut.labels)).toBeGreaterThan(0.9);
+  });
+
+  it("evaluates the network at `points` when given (a mesh stored in other units)", async () => {
+    const { mesh, truth, forward } = setup();
+    const scaled = { ...mesh, positions: mesh.positions.map((x) => 10 * x + 3) };
+    const r = await segmentMeshByActivations(forward, scaled, { types: 2, points: mesh.positions });
+    expect(adjustedRandIndex(truth, r.labels)).toBeCloseTo(1, 6);
+    await expect(segmentMeshByActivations(forward, mesh, { types: 2, points: new Float32Array(6) })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it("is deterministic and rejects bad input with typed errors", async () => {
@@ -47,5 +94,8 @@ describe("segmentMeshByActivations", () => {
     await expect(segmentMeshByActivations(forward, mesh, { types: 1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(segmentMeshByActivations(forward, { positions: new Float32Array(3), indices: new Uint32Array(0) }, { types: 2 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(segmentMeshByActivations("x" as unknown as LayerForward, mesh)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(segmentMeshByActivations(forward, mesh, { criterion: "vote" as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(segmentMeshByActivations(forward, mesh, { types: "auto", candidateTypes: [] })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(segmentMeshByActivations(forward, mesh, { types: "auto", candidateTypes: [2, 1] })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 });
