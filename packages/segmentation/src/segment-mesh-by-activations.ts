@@ -34,6 +34,17 @@ export interface SegmentMeshByActivationsOptions extends Omit<SegmentInstancesOp
    * was trained on). @defaultValue mesh.positions
    */
   points?: Float32Array;
+  /** Progress: called after the subset's activations (`"select"`) and after each layer's full segmentation (`"segment"`). */
+  onProgress?: (e: SegmentMeshProgress) => void;
+}
+
+/** A progress event of {@link segmentMeshByActivations}: `done` of `total` steps (1 selection step + one per layer segmented). */
+export interface SegmentMeshProgress {
+  stage: "select" | "segment";
+  /** The layer just segmented (stage "segment"). */
+  layer?: number;
+  done: number;
+  total: number;
 }
 
 /** Default {@link SegmentMeshByActivationsOptions}. */
@@ -109,9 +120,12 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
   const k = ks.length === 1 ? ks[0] : selectFeatures(candidates, ks, { rng: copyRng(o.selectRng) }).k;
   const sel = selectLayer(candidates, k, { rng: o.selectRng, criterion: o.criterion === "consensus" ? "consensus" : "silhouette" });
   const segOpts = { ...o, types: k };
+  const total = 1 + (o.criterion === "cut" ? candidates.length : 1);
+  o.onProgress?.({ stage: "select", done: 1, total });
   if (o.criterion !== "cut") {
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
     const seg = segmentInstances(mesh, features.data, features.dim, segOpts);
+    o.onProgress?.({ stage: "segment", layer: sel.layer, done: 2, total });
     return { ...seg, layer: sel.layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features };
   }
   // cut: the whole segmentation per layer (the same k-means seed for each), one layer's activations alive at a time
@@ -123,6 +137,7 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     const seg = segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) });
     cut.push(seg.parts < k ? Infinity : cutFraction(adj, seg.labels));
     if (best === null || cut[l] < cut[best.layer]) best = { layer: l, seg, features };
+    o.onProgress?.({ stage: "segment", layer: l, done: 2 + l, total });
   }
   if (!best || !Number.isFinite(cut[best.layer])) {
     // no layer gives k parts: fall back to the silhouette layer
