@@ -1,11 +1,13 @@
 /**
- * The activation-probing study on the 9 seed shapes: ONE shared decoder trained over all of them
- * (`probeShapes` from @sdfkit/cli — the same composition as `sdfkit probe` and `pnpm bench probe`), then per
- * shape k-means with the true k on each layer's activations at probe points near the surface, scored by
- * ARI; the reported layer is chosen without labels (silhouette). Writes report.md (the ARI table),
- * report.json (the full ProbeReport), log.png / log.csv (training curves) and probe.png: per shape the analytic mesh coloured by the true parts
- * (left) and by the chosen layer's clusters (right; each vertex takes the cluster of its nearest probe
- * point, clusters renamed to the best-matching part so equal colours mean agreement).
+ * The probing study on the 9 seed shapes: ONE shared decoder trained over all of them (`probeShapes` from
+ * @sdfkit/cli — the same composition as `sdfkit probe` and `pnpm bench probe`), then per shape two label-free
+ * segmentations of probe points near the surface into the true number of parts, scored by ARI: the crease
+ * segmentation (spectral clustering of a neighbour graph cut at the decoder's concave creases; the headline)
+ * and k-means on each layer's activations with the layer chosen by silhouette (the seed's protocol). Writes
+ * report.md (the ARI table), report.json (the full ProbeReport), log.png / log.csv (training curves) and
+ * probe.png: per shape the analytic mesh coloured by the true parts (left) and by the headline segmentation
+ * (right; each vertex takes the part of its nearest probe point, renamed to the best-matching true part so
+ * equal colours mean agreement).
  *
  *   pnpm --filter @sdfkit/example-probe-9-shapes start [-- --smoke] [--out DIR] [--epochs 400] [--samples 2048]
  *     [--points 5000] [--pe 6] [--size 160] [--seed 0]
@@ -94,7 +96,7 @@ export const probe9Shapes = async (o: Probe9ShapesOptions): Promise<ProbeReport>
   const nl = r.meanLayerAri.length;
   const tiles = r.shapes.flatMap((s, i) => [
     drawLabel(pictures[i][0], `${s.name} parts`, 4, 4, 1),
-    drawLabel(pictures[i][1], `ARI ${s.ari.toFixed(2)} L${s.layer === nl - 1 ? "all" : s.layer}`, 4, 4, 1),
+    drawLabel(pictures[i][1], r.method === "crease" ? `ARI ${s.ari.toFixed(2)} crease` : `ARI ${s.ari.toFixed(2)} L${s.layer === nl - 1 ? "all" : s.layer}`, 4, 4, 1),
   ]);
   await writePng(join(o.out, "probe.png"), tileImages(tiles, 6, { gap: 2 }));
   await writeTrainingLog(o.out, rows); // log.csv + log.png (training curves of the shared decoder)
@@ -102,19 +104,24 @@ export const probe9Shapes = async (o: Probe9ShapesOptions): Promise<ProbeReport>
 
 One decoder (latent 64, 3 × 128 ReLU, positional encoding ${o.pe}) trained over all shapes together for
 ${o.epochs} epochs (${o.samples.toLocaleString("en")} exact samples per shape per step; ${r.trainSeconds.toFixed(0)} s on ${backend}, final L1 ${r.finalL1.toFixed(5)}).
-Per shape: ${o.points.toLocaleString("en")} probe points with |sdf| < 0.015, k-means with the true k on each hidden layer's
-activations and on all layers concatenated, ARI against the true parts. **Chosen layer** = the layer whose
-standardised k-means clustering has the best mean silhouette; the labels are never read. The oracle column (the
-best layer per shape) is how the seed reported its numbers (mean 0.559).
+Per shape: ${o.points.toLocaleString("en")} probe points with |sdf| < 0.015, segmented into the true number of parts
+without labels, two ways, each scored by ARI against the true parts (the labels are read only to score):
+- **crease**: a 10-nearest-neighbour graph over the probe points whose edge weights fall with the concavity
+  between the decoder's normals (its gradient) at the two ends, cut by spectral clustering — alone, and with
+  each layer's activation affinity multiplied in ("crease × layer");
+- **k-means** on each hidden layer's standardised activations and on all layers concatenated (the seed's
+  protocol); the chosen layer is the one whose clustering has the best mean silhouette. The oracle column
+  (the best layer per shape) is how the seed reported its numbers (mean 0.559).
 
 ${probeReportMarkdown(r)}
 
-Mean ARI, label-free choice: **${r.meanAri.toFixed(3)}** (issue goal ≥ 0.8; the seed's oracle mean 0.559).
+Mean ARI, label-free: **${r.meanAri.toFixed(3)}** (${r.method}; issue goal ≥ 0.8; the seed's oracle mean 0.559). Crease
+${r.meanCreaseAri.toFixed(3)}, activation k-means ${r.meanKmeansAri.toFixed(3)} (oracle layer ${r.meanOracleAri.toFixed(3)}).
 
-Activation classifiers fitted on the chosen clusters (mean accuracy against the true parts): surface
+Activation classifiers fitted on the ${r.method} segmentation (mean accuracy against the true parts): surface
 ${(100 * r.meanClassifier.surface.centroid).toFixed(1)} % (nearest centroid) / ${(100 * r.meanClassifier.surface.softmax).toFixed(1)} % (softmax), interior ${(100 * r.meanClassifier.volume.centroid).toFixed(1)} % / ${(100 * r.meanClassifier.volume.softmax).toFixed(1)} %.
 
-Left of each pair: the true parts; right: the chosen layer's clusters (colours matched to the parts).
+Left of each pair: the true parts; right: the ${r.method} segmentation (colours matched to the parts).
 
 ![true parts vs clusters](probe.png)
 
@@ -124,7 +131,7 @@ Training curves of the shared decoder (loss and clamped L1 per epoch):
 `;
   await writeFileAtomic(join(o.out, "report.md"), md);
   await writeFileAtomic(join(o.out, "report.json"), JSON.stringify({ settings: { epochs: o.epochs, samples: o.samples, points: o.points, pe: o.pe, seed: o.seed, backend }, ...r }, null, 2));
-  log(`mean ARI ${r.meanAri.toFixed(3)} (label-free), oracle ${r.meanOracleAri.toFixed(3)}; ${((performance.now() - t0) / 1000).toFixed(0)} s → ${o.out}`);
+  log(`mean ARI ${r.meanAri.toFixed(3)} (${r.method}, label-free); k-means ${r.meanKmeansAri.toFixed(3)}, oracle layer ${r.meanOracleAri.toFixed(3)}; ${((performance.now() - t0) / 1000).toFixed(0)} s → ${o.out}`);
   return r;
 };
 
@@ -155,5 +162,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     size: num(v.size, base.size),
     seed: Number(v.seed),
   });
-  console.log(JSON.stringify({ out: resolve(v.out!), meanAri: r.meanAri, meanOracleAri: r.meanOracleAri, shapes: r.shapes.map((s) => ({ name: s.name, k: s.k, ari: s.ari, layer: s.layer, accuracy: s.accuracy })) }));
+  console.log(JSON.stringify({ out: resolve(v.out!), meanAri: r.meanAri, method: r.method, meanKmeansAri: r.meanKmeansAri, meanOracleAri: r.meanOracleAri, shapes: r.shapes.map((s) => ({ name: s.name, k: s.k, ari: s.ari, layer: s.layer, accuracy: s.accuracy })) }));
 }

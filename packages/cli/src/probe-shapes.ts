@@ -1,7 +1,7 @@
 import type { AssemblySpec, Rng, SampleSource, Sdf, SdfSamples } from "@sdfkit/sdf-core";
-import { assemblyLabels, assemblySdf, createRng, InvalidArgumentError, parseAssemblySpec } from "@sdfkit/sdf-core";
+import { assemblyLabels, assemblySdf, createRng, InvalidArgumentError, parseAssemblySpec, sdfGradient } from "@sdfkit/sdf-core";
 import { DeepSdfDecoder, type NetworkSpecs } from "@sdfkit/sdf-core/model";
-import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, selectLayer, type FeatureLayer } from "@sdfkit/segmentation";
+import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, segmentSurfacePoints, selectLayer, type FeatureLayer } from "@sdfkit/segmentation";
 import { CurriculumTrainer, validateSpecs, type EpochLog } from "@sdfkit/trainer";
 
 /** Options of {@link probeShapes} (defaults: the seed study's probe setting). */
@@ -24,6 +24,16 @@ export interface ProbeShapesOptions {
   learningRate: number;
   /** Seed of every random choice (decoder init, samples, probe points, k-means). @defaultValue 0 */
   seed: number;
+  /**
+   * The label-free segmentation reported as `ari`: `crease` — spectral clustering of the probe points on a
+   * k-nearest-neighbour graph cut at the decoder's concave creases (its gradient at the points;
+   * `segmentSurfacePoints`); `kmeans` — k-means on the activations of the layer chosen by silhouette (the
+   * seed's protocol). Both are always computed and reported; this picks the headline and the labels the
+   * classifiers learn from. @defaultValue "crease"
+   */
+  method: "crease" | "kmeans";
+  /** Concavity scale of the crease segmentation (see `segmentSurfacePoints`). @defaultValue 0.1 */
+  creaseScale: number;
   /** Called after every epoch. */
   onEpoch?: (e: EpochLog) => void;
   /** Called once per shape after its layer choice, with the probe points and both labelings (e.g. to draw them). */
@@ -37,7 +47,7 @@ export interface ProbedShape {
   points: Float32Array;
   /** True part per probe point (argmin of the part SDFs). */
   truth: Uint32Array;
-  /** k-means cluster per probe point on the chosen layer. */
+  /** Part per probe point from the headline segmentation (see {@link ProbeShapesOptions.method}). */
   labels: Uint32Array;
   /** The chosen layer (see {@link ShapeProbe.layer}). */
   layer: number;
@@ -54,29 +64,42 @@ export const DEFAULT_PROBE_SHAPES: ProbeShapesOptions = {
   peFrequencies: 6,
   learningRate: 1e-3,
   seed: 0,
+  method: "crease",
+  creaseScale: 0.1,
 };
 
-/** Result for one shape: the label-free choice plus every layer's score. */
+/** Result for one shape: the label-free segmentations plus every layer's score. */
 export interface ShapeProbe {
   name: string;
   /** True number of parts (used as k). */
   k: number;
-  /** ARI of the label-free chosen layer. */
+  /** ARI of the headline label-free segmentation ({@link ProbeShapesOptions.method}). */
   ari: number;
-  /** Chosen layer: 0 .. hidden-1, or `hidden.length` for all layers concatenated. */
-  layer: number;
-  /** Best-permutation accuracy of the chosen layer's clustering. */
+  /** Which segmentation `ari`, `accuracy` and the classifiers' training labels come from. */
+  method: "crease" | "kmeans";
+  /** Best-permutation accuracy of the headline segmentation. */
   accuracy: number;
-  /** ARI per layer (last entry: all layers concatenated). */
+  /** Activation k-means: the layer chosen without labels (best silhouette): 0 .. hidden-1, or `hidden.length` for all layers concatenated. */
+  layer: number;
+  /** Activation k-means: ARI of the chosen layer. */
+  kmeansAri: number;
+  /** Activation k-means: ARI per layer (last entry: all layers concatenated). */
   layerAri: number[];
-  /** Mean silhouette per layer (the label-free score the choice maximises). */
+  /** Activation k-means: mean silhouette per layer (the label-free score the choice maximises). */
   silhouette: number[];
-  /** The best layer's ARI (an oracle choice, reported for comparison with the seed only). */
+  /** Activation k-means: the best layer's ARI (an oracle choice, reported for comparison with the seed only). */
   oracleAri: number;
+  /** Crease segmentation on the decoder's normals alone. */
+  creaseAri: number;
+  /** Crease segmentation with each layer's activation affinity multiplied in (same order as `layerAri`). */
+  creaseLayerAri: number[];
+  /** Eigengap estimate of the number of weakly joined surface pieces the crease graph has (≥ k). */
+  pieces: number;
   /**
-   * Activation classifiers (nearest centroid, softmax head) fitted on the chosen layer's clusters of
-   * the even-numbered probe points, scored against the true parts (best permutation) on the odd-numbered
-   * surface points and on interior volume points (sdf < −band).
+   * Activation classifiers (nearest centroid, softmax head) fitted on the headline segmentation's labels
+   * of the even-numbered probe points (features: all layers concatenated for `crease`, the chosen layer for
+   * `kmeans`), scored against the true parts (best permutation) on the odd-numbered surface points and on
+   * interior volume points (sdf < −band).
    */
   classifier: { surface: { centroid: number; softmax: number }; volume: { centroid: number; softmax: number } };
 }
@@ -84,13 +107,21 @@ export interface ShapeProbe {
 /** Result of {@link probeShapes}. */
 export interface ProbeReport {
   shapes: ShapeProbe[];
-  /** Mean ARI of the label-free choice. */
+  /** Mean ARI of the headline label-free segmentation. */
   meanAri: number;
-  /** Mean ARI of the oracle (best) layer per shape. */
+  /** Which segmentation `meanAri` averages. */
+  method: "crease" | "kmeans";
+  /** Mean ARI of activation k-means with the label-free (silhouette) layer choice. */
+  meanKmeansAri: number;
+  /** Mean ARI of activation k-means with the oracle (best) layer per shape. */
   meanOracleAri: number;
+  /** Mean ARI of the crease segmentation on the decoder's normals alone. */
+  meanCreaseAri: number;
+  /** Mean crease ARI with each layer's activation affinity (same order as `meanLayerAri`). */
+  meanCreaseLayerAri: number[];
   /** Mean classifier accuracies (see {@link ShapeProbe.classifier}). */
   meanClassifier: { surface: { centroid: number; softmax: number }; volume: { centroid: number; softmax: number } };
-  /** Mean ARI per layer over the shapes. */
+  /** Mean activation k-means ARI per layer over the shapes. */
   meanLayerAri: number[];
   /** Final training L1 (clamped). */
   finalL1: number;
@@ -206,10 +237,14 @@ export const assemblySampleSource = (specs: AssemblySpec[], seed = 0): SampleSou
 /**
  * The activation-probing study on part assemblies: train ONE shared auto-decoder over all shapes
  * (exact samples from the analytic unions), then per shape probe `probePoints` points with
- * |sdf| < `band`, cluster each hidden layer's ReLU activations (and all layers concatenated) into
- * the true number of parts with k-means, and score each clustering by ARI against the argmin-part
- * labels. The reported layer is chosen WITHOUT the labels: the layer whose standardised k-means
- * clustering has the highest mean silhouette (`selectLayer`). Needs a tfjs backend chosen by the caller.
+ * |sdf| < `band` and segment them into the true number of parts k, without labels, two ways:
+ * - **crease** (the headline by default): a k-nearest-neighbour graph over the probe points whose edges
+ *   weaken across the decoder's concave creases (its gradient at the points), cut by spectral clustering
+ *   (`segmentSurfacePoints`); also once per layer with that layer's activation affinity multiplied in;
+ * - **kmeans** (the seed's protocol): k-means on each hidden layer's standardised ReLU activations (and all
+ *   layers concatenated); the reported layer is the one with the best mean silhouette (`selectLayer`).
+ * Every segmentation is scored by ARI against the argmin-part labels, which are never read before scoring.
+ * Needs a tfjs backend chosen by the caller.
  */
 export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeShapesOptions> = {}): Promise<ProbeReport> => {
   const o = { ...DEFAULT_PROBE_SHAPES, ...opts };
@@ -220,6 +255,8 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
   for (const [k, v, min] of [["epochs", o.epochs, 1], ["samplesPerScene", o.samplesPerScene, 2], ["probePoints", o.probePoints, 10], ["latentSize", o.latentSize, 1], ["peFrequencies", o.peFrequencies, 0]] as const)
     if (!Number.isInteger(v) || v < min) throw new InvalidArgumentError("probeShapes", k, `an integer >= ${min}`, v);
   if (!(o.band > 0)) throw new InvalidArgumentError("probeShapes", "band", "a number > 0", o.band);
+  if (o.method !== "crease" && o.method !== "kmeans") throw new InvalidArgumentError("probeShapes", "method", "crease or kmeans", o.method);
+  if (!(o.creaseScale > 0)) throw new InvalidArgumentError("probeShapes", "creaseScale", "a number > 0", o.creaseScale);
   for (const s of specs) if (s.parts.length < 2) throw new InvalidArgumentError("probeShapes", "specs", `every shape with at least 2 parts`, `${s.name}: ${s.parts.length}`);
 
   const net: NetworkSpecs = { latentSize: o.latentSize, dims: o.hidden, latentIn: [], dropout: [], dropoutProb: 0, weightNorm: false, peFrequencies: o.peFrequencies };
@@ -258,33 +295,47 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
       layers.push(__concat(layers, n));
       const sel = selectLayer(layers, k, { rng: createRng(o.seed + 7 * s) });
       const layerAri = sel.labels.map((l) => adjustedRandIndex(truth, l));
-      await o.onShape?.({ spec, points, truth, labels: sel.labels[sel.layer], layer: sel.layer });
-      // classifiers on the chosen layer: fit on the clusters of even points, score odd points and interior points
-      const F = layers[sel.layer], cl = sel.labels[sel.layer];
+      // crease segmentation: the decoder's own normals (central differences of its SDF) at the probe points
+      const normals = sdfGradient(decoder.toSdf(latent), points);
+      const crease = (features?: FeatureLayer, spectrumSize = 0) =>
+        segmentSurfacePoints(points, normals, k, { creaseScale: o.creaseScale, features, neighbors: Math.min(10, n - 1), spectrumSize, rng: createRng(o.seed + 13 * s) });
+      const creaseSeg = crease(undefined, Math.min(n - 1, 2 * k + 3));
+      const creaseLayerAri = layers.map((l) => adjustedRandIndex(truth, crease(l).labels));
+      const headline = o.method === "crease" ? creaseSeg.labels : sel.labels[sel.layer];
+      await o.onShape?.({ spec, points, truth, labels: headline, layer: sel.layer });
+      // classifiers: fit on the headline labels of even points, score odd points and interior points
+      const featLayer = o.method === "crease" ? nl : sel.layer;
+      const F = layers[featLayer];
       const even = (i: number) => i % 2 === 0, odd = (i: number) => i % 2 === 1;
-      const xTrain = __rows(F.data, F.dim, even, n), yTrain = cl.filter((_, i) => even(i));
+      const xTrain = __rows(F.data, F.dim, even, n), yTrain = headline.filter((_, i) => even(i));
       const xSurf = __rows(F.data, F.dim, odd, n), tSurf = truth.filter((_, i) => odd(i));
       const nv = Math.min(2000, n);
       const vol = sampleInterior(spec, assemblySdf(spec), nv, o.band, rng);
       const vActs = await decoder.activations(latent, vol, o.hidden.map((_, i) => i));
       const vLayers: FeatureLayer[] = vActs.map((data, i) => ({ data, dim: o.hidden[i] }));
       vLayers.push(__concat(vLayers, nv));
-      const xVol = vLayers[sel.layer].data, tVol = assemblyLabels(spec, vol);
+      const xVol = vLayers[featLayer].data, tVol = assemblyLabels(spec, vol);
       const classifier = { surface: { centroid: 0, softmax: 0 }, volume: { centroid: 0, softmax: 0 } };
       for (const kind of ["centroid", "softmax"] as const) {
         const c = ActivationClassifier.fit(xTrain, F.dim, yTrain, { kind, epochs: 100, rng: createRng(o.seed + 11 * s) });
         classifier.surface[kind] = bestPermutationAccuracy(tSurf, c.predict(xSurf));
         classifier.volume[kind] = bestPermutationAccuracy(tVol, c.predict(xVol));
       }
+      const creaseAri = adjustedRandIndex(truth, creaseSeg.labels), kmeansAri = layerAri[sel.layer];
       shapes.push({
         name: spec.name,
         k,
-        ari: layerAri[sel.layer],
+        ari: o.method === "crease" ? creaseAri : kmeansAri,
+        method: o.method,
+        accuracy: bestPermutationAccuracy(truth, headline),
         layer: sel.layer,
-        accuracy: bestPermutationAccuracy(truth, sel.labels[sel.layer]),
+        kmeansAri,
         layerAri,
         silhouette: sel.scores,
         oracleAri: Math.max(...layerAri),
+        creaseAri,
+        creaseLayerAri,
+        pieces: creaseSeg.pieces,
         classifier,
       });
     }
@@ -292,7 +343,11 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
     return {
       shapes,
       meanAri: mean((x) => x.ari),
+      method: o.method,
+      meanKmeansAri: mean((x) => x.kmeansAri),
       meanOracleAri: mean((x) => x.oracleAri),
+      meanCreaseAri: mean((x) => x.creaseAri),
+      meanCreaseLayerAri: Array.from({ length: nl + 1 }, (_, i) => mean((x) => x.creaseLayerAri[i])),
       meanClassifier: {
         surface: { centroid: mean((x) => x.classifier.surface.centroid), softmax: mean((x) => x.classifier.surface.softmax) },
         volume: { centroid: mean((x) => x.classifier.volume.centroid), softmax: mean((x) => x.classifier.volume.softmax) },
@@ -311,14 +366,20 @@ export const probeShapes = async (specsIn: AssemblySpec[], opts: Partial<ProbeSh
 export const SEED_PROBE_ARI: Readonly<Record<string, number>> = { lollipop: 0.996, mushroom: 0.96, snowman: 0.634, l_shape: 0.606, tower: 0.601, tpipe: 0.38, chair: 0.371, table: 0.249, barbell: 0.237 };
 
 /**
- * The ARI table of a {@link ProbeReport} as Markdown: per shape k, ARI per layer (last column: all layers
- * concatenated), the label-free chosen layer and its ARI, best-permutation accuracy, the oracle ARI and the
- * seed's oracle ARI where it has one; a bold mean row.
+ * The ARI table of a {@link ProbeReport} as Markdown: per shape k, the crease segmentation's ARI (decoder normals
+ * alone, then with each layer's activation affinity), activation k-means ARI per layer (last: all layers
+ * concatenated), k-means' label-free chosen layer and its ARI, the oracle layer's ARI, the seed's oracle ARI
+ * where it has one, and the headline's best-permutation accuracy; a bold mean row. The headline column
+ * (the report's `method`) is bold in the header.
  */
 export const probeReportMarkdown = (r: ProbeReport): string => {
-  const nl = r.meanLayerAri.length;
-  const head = ["shape", "k", ...Array.from({ length: nl }, (_, i) => (i === nl - 1 ? "ARI all layers" : `ARI layer ${i}`)), "chosen layer", "ARI (label-free)", "accuracy", "ARI (oracle)", "seed ARI (oracle)"];
-  const rows = r.shapes.map((s) => [s.name, s.k, ...s.layerAri.map((a) => a.toFixed(3)), s.layer === nl - 1 ? "all" : s.layer, s.ari.toFixed(3), s.accuracy.toFixed(3), s.oracleAri.toFixed(3), SEED_PROBE_ARI[s.name]?.toFixed(3) ?? "–"]);
-  rows.push(["**mean**", "", ...r.meanLayerAri.map((a) => a.toFixed(3)), "", `**${r.meanAri.toFixed(3)}**`, (r.shapes.reduce((a, s) => a + s.accuracy, 0) / r.shapes.length).toFixed(3), r.meanOracleAri.toFixed(3), "0.559"]);
+  const nl = r.meanLayerAri.length, name = (i: number) => (i === nl - 1 ? "all" : `${i}`);
+  const crease = r.method === "crease" ? "**crease ARI (label-free)**" : "crease ARI (label-free)";
+  const km = r.method === "kmeans" ? "**k-means ARI (label-free)**" : "k-means ARI (label-free)";
+  const head = ["shape", "k", crease, ...Array.from({ length: nl }, (_, i) => `crease × layer ${name(i)}`), ...Array.from({ length: nl }, (_, i) => `k-means layer ${name(i)}`), "k-means chosen layer", km, "k-means ARI (oracle)", "seed ARI (oracle)", "accuracy"];
+  const f = (x: number) => x.toFixed(3);
+  const rows = r.shapes.map((s) => [s.name, s.k, f(s.creaseAri), ...s.creaseLayerAri.map(f), ...s.layerAri.map(f), name(s.layer), f(s.kmeansAri), f(s.oracleAri), SEED_PROBE_ARI[s.name]?.toFixed(3) ?? "–", f(s.accuracy)]);
+  const bold = (x: number, on: boolean) => (on ? `**${f(x)}**` : f(x));
+  rows.push(["**mean**", "", bold(r.meanCreaseAri, r.method === "crease"), ...r.meanCreaseLayerAri.map(f), ...r.meanLayerAri.map(f), "", bold(r.meanKmeansAri, r.method === "kmeans"), f(r.meanOracleAri), "0.559", f(r.shapes.reduce((a, s) => a + s.accuracy, 0) / r.shapes.length)]);
   return `| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((x) => `| ${x.join(" | ")} |`).join("\n")}`;
 };

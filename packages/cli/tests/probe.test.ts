@@ -62,9 +62,13 @@ describe("sdfkit probe", () => {
     expect(code).toBe(0);
     const r = JSON.parse(out);
     expect(r.shapes.map((s: { name: string; k: number }) => [s.name, s.k])).toEqual([["two_balls", 2], ["snowman", 2]]);
+    expect(r.method).toBe("crease");
     for (const s of r.shapes) {
       expect(s.layerAri).toHaveLength(4); // 3 hidden layers + all concatenated
-      expect(s.ari).toBe(s.layerAri[s.layer]);
+      expect(s.creaseLayerAri).toHaveLength(4);
+      expect(s.kmeansAri).toBe(s.layerAri[s.layer]);
+      expect(s.ari).toBe(s.creaseAri);
+      expect(s.pieces).toBeGreaterThanOrEqual(2);
       expect(s.silhouette[s.layer]).toBe(Math.max(...s.silhouette));
       expect(s.accuracy).toBeGreaterThanOrEqual(0.5);
       expect(s.accuracy).toBeLessThanOrEqual(1);
@@ -78,8 +82,11 @@ describe("sdfkit probe", () => {
     expect(r.shapes[0].classifier.surface.centroid).toBeGreaterThan(0.95);
     expect(r.shapes[0].classifier.volume.centroid).toBeGreaterThan(0.9);
     expect(r.meanAri).toBeCloseTo((r.shapes[0].ari + r.shapes[1].ari) / 2, 12);
-    // two disjoint balls: with raw-xyz input every layer's clustering finds them (PE 6 needs far more training)
+    // two disjoint balls: with raw-xyz input every layer's clustering finds them (PE 6 needs far more training);
+    // the crease graph separates them whatever the decoder learnt (they share no edge but the bridge)
+    expect(r.shapes[0].kmeansAri).toBeGreaterThan(0.95);
     expect(r.shapes[0].ari).toBeGreaterThan(0.95);
+    expect(r.meanKmeansAri).toBeCloseTo((r.shapes[0].kmeansAri + r.shapes[1].kmeansAri) / 2, 12);
     expect(r.finalL1).toBeLessThan(0.05);
   }, 90_000);
 
@@ -95,9 +102,14 @@ describe("sdfkit probe", () => {
     });
     const md = probeReportMarkdown(r).split("\n");
     expect(md).toHaveLength(2 + 2 + 1); // header, rule, 2 shapes, mean
-    expect(md[0]).toContain("| ARI all layers |");
-    expect(md[3]).toMatch(new RegExp(`^\\| tower \\| 3 \\| .*\\| ${r.shapes[1].ari.toFixed(3)} \\| .*\\| 0\\.601 \\|$`));
+    expect(md[0]).toContain("| k-means layer all |");
+    expect(md[0]).toContain("| **crease ARI (label-free)** |");
+    expect(md[3]).toMatch(new RegExp(`^\\| tower \\| 3 \\| ${r.shapes[1].creaseAri.toFixed(3)} \\| .*\\| ${r.shapes[1].kmeansAri.toFixed(3)} \\| .*\\| 0\\.601 \\| ${r.shapes[1].accuracy.toFixed(3)} \\|$`));
     expect(md[4]).toContain(`**${r.meanAri.toFixed(3)}**`);
+    // the seed's protocol as the headline
+    const k = await probeShapes([twoBalls, seedShape("tower")], { epochs: 2, samplesPerScene: 128, probePoints: 200, peFrequencies: 0, method: "kmeans" });
+    for (const s of k.shapes) expect(s.ari).toBe(s.layerAri[s.layer]);
+    expect(probeReportMarkdown(k).split("\n")[0]).toContain("| **k-means ARI (label-free)** |");
   }, 60_000);
 
   it("fails with a message naming the bad key of a spec file, and rejects one-part shapes", async () => {

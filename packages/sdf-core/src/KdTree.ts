@@ -48,6 +48,11 @@ export class KdTree {
   private qz = 0;
   private best = Infinity;
   private bestIdx = -1;
+  // k-nearest scratch: sorted ascending squared distances and tree positions of the current query
+  private kq = 1;
+  private kDist = new Float64Array(1);
+  private kPos = new Uint32Array(1);
+  private kFound = 0;
 
   /**
    * @param points - xyz stride 3, finite, at least one point. The tree keeps its own copy.
@@ -136,6 +141,7 @@ export class KdTree {
    */
   private search(node: number, lo: number, hi: number, rd: number): void {
     const ax = this.axis[node];
+    if (ax === 3 && this.kq > 1) return this.leafK(lo, hi);
     if (ax === 3) {
       const P = this.pts;
       const qx = this.qx, qy = this.qy, qz = this.qz;
@@ -172,6 +178,63 @@ export class KdTree {
         off[ax] = old;
       }
     }
+  }
+
+  /** Leaf visit of a k-nearest query: insertion into the sorted k-best list; `best` is the k-th distance once k are found. */
+  private leafK(lo: number, hi: number): void {
+    const P = this.pts, D = this.kDist, I = this.kPos, k = this.kq;
+    const qx = this.qx, qy = this.qy, qz = this.qz;
+    for (let i = lo, s = 3 * lo; i < hi; i++, s += 3) {
+      const dx = P[s] - qx, dy = P[s + 1] - qy, dz = P[s + 2] - qz;
+      const d = dx * dx + dy * dy + dz * dz;
+      if (d >= this.best) continue;
+      let j = this.kFound < k ? this.kFound++ : k - 1;
+      while (j > 0 && D[j - 1] > d) {
+        D[j] = D[j - 1];
+        I[j] = I[j - 1];
+        j--;
+      }
+      D[j] = d;
+      I[j] = i;
+      if (this.kFound === k) this.best = D[k - 1];
+    }
+  }
+
+  /**
+   * The `k` nearest points of every query point (xyz stride 3), nearest first, in one pass without
+   * per-query allocation. A query that is itself a tree point finds itself first (distance 0).
+   * @returns `index` (original indices) and `distanceSq`, each m × k row-major.
+   * @throws InvalidArgumentError when k is not an integer in [1, size] or the queries are malformed.
+   */
+  nearestKBatch(queries: Float32Array, k: number): { index: Uint32Array; distanceSq: Float32Array } {
+    __checkPoints("KdTree.nearestKBatch", queries, "queries");
+    if (!Number.isInteger(k) || k < 1 || k > this.size) throw new InvalidArgumentError("KdTree.nearestKBatch", "k", `an integer in [1, ${this.size}]`, k);
+    const m = queries.length / 3;
+    const index = new Uint32Array(m * k), distanceSq = new Float32Array(m * k);
+    if (this.kDist.length < k) {
+      this.kDist = new Float64Array(k);
+      this.kPos = new Uint32Array(k);
+    }
+    this.kq = k;
+    try {
+      for (let i = 0; i < m; i++) {
+        this.kFound = 0;
+        this.query(queries[3 * i], queries[3 * i + 1], queries[3 * i + 2]);
+        if (k === 1) {
+          // k = 1 runs the plain nearest-neighbour leaf
+          index[i] = this.perm[this.bestIdx];
+          distanceSq[i] = this.best;
+          continue;
+        }
+        for (let j = 0; j < k; j++) {
+          index[i * k + j] = this.perm[this.kPos[j]];
+          distanceSq[i * k + j] = this.kDist[j];
+        }
+      }
+    } finally {
+      this.kq = 1;
+    }
+    return { index, distanceSq };
   }
 
   /** Nearest point to (x, y, z): its original index and squared distance. Ties: any of the nearest. */

@@ -20,3 +20,4 @@ export * from "./mesh-report.js";
 export * from "./parse-stl.js";
 export * from "./parse-ply.js";
 export * from "./draw-text.js";
+export * from "./sdf-gradient.js";

@@ -33,6 +33,29 @@ describe("KdTree", () => {
         }
       }
   });
+  it("k-nearest queries match a brute-force sort, nearest first, and leave nearest() intact", () => {
+    for (const kind of ["uniform", "clustered", "grid"] as const)
+      for (const [n, k] of [[1, 1], [9, 9], [100, 5], [2000, 12]] as const) {
+        const pts = cloud(n, 3 * n + 7, kind);
+        const tree = new KdTree(pts, { leafSize: kind === "grid" ? 2 : 8 });
+        const q = cloud(100, 5, "uniform");
+        const r = tree.nearestKBatch(q, k);
+        for (let i = 0; i < 100; i++) {
+          const all = Array.from({ length: n }, (_, j) => (pts[3 * j] - q[3 * i]) ** 2 + (pts[3 * j + 1] - q[3 * i + 1]) ** 2 + (pts[3 * j + 2] - q[3 * i + 2]) ** 2).sort((a, b) => a - b);
+          for (let j = 0; j < k; j++) {
+            expect(r.distanceSq[i * k + j]).toBeCloseTo(all[j], 6);
+            const p = r.index[i * k + j];
+            expect((pts[3 * p] - q[3 * i]) ** 2 + (pts[3 * p + 1] - q[3 * i + 1]) ** 2 + (pts[3 * p + 2] - q[3 * i + 2]) ** 2).toBeCloseTo(all[j], 6);
+          }
+          expect(new Set(r.index.subarray(i * k, i * k + k)).size).toBe(k);
+        }
+        expect(tree.nearest(q[0], q[1], q[2]).distanceSq).toBeCloseTo(r.distanceSq[0], 6);
+      }
+    const tree = new KdTree(cloud(10, 1, "uniform"));
+    expect(() => tree.nearestKBatch(new Float32Array(3), 0)).toThrow(/k/);
+    expect(() => tree.nearestKBatch(new Float32Array(3), 11)).toThrow(/\[1, 10\]/);
+    expect(() => tree.nearestKBatch(new Float32Array(4), 2)).toThrow(/multiple of 3/);
+  });
   it("rejects empty, malformed and non-finite input", () => {
     expect(() => new KdTree(new Float32Array(0))).toThrow(InvalidArgumentError);
     expect(() => new KdTree(new Float32Array(4))).toThrow(/multiple of 3/);

@@ -118,3 +118,25 @@ describe("csg", () => {
     expect(() => union(a, 3 as never)).toThrow(/sdfs\[1\]/);
   });
 });
+
+describe("sdfGradient", () => {
+  it("is the analytic gradient of a sphere and a box face, from one batch call", async () => {
+    const { sdfGradient, sphere, box, InvalidArgumentError: IAE } = await import("@sdfkit/sdf-core");
+    const pts = new Float32Array([0.5, 0, 0, 0, -0.3, 0.4, 0.2, 0.3, -0.1]);
+    let calls = 0;
+    const s = sphere(0.5);
+    const g = sdfGradient((p, o) => (calls++, s(p, o)), pts);
+    expect(calls).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const r = Math.hypot(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
+      for (let a = 0; a < 3; a++) expect(g[3 * i + a]).toBeCloseTo(pts[3 * i + a] / r, 4);
+    }
+    const b = sdfGradient(box([0.5, 0.2, 0.3]), new Float32Array([0.1, 0.05, 0.31]), { step: 5e-3 });
+    expect(Array.from(b)).toEqual([expect.closeTo(0, 5), expect.closeTo(0, 5), expect.closeTo(1, 4)]);
+    const out = new Float32Array(9);
+    expect(sdfGradient(s, pts, {}, out)).toBe(out);
+    expect(() => sdfGradient(s, new Float32Array(4))).toThrow(IAE);
+    expect(() => sdfGradient(s, pts, { step: 0 })).toThrow(/step/);
+    expect(() => sdfGradient(() => new Float32Array(1), pts)).toThrow(/sdf/);
+  });
+});

@@ -104,3 +104,67 @@ export interface ClassifierOptions {
 
 /** Default {@link ClassifierOptions}. */
 export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, rng: createRng(0) };
+
+/** Options of {@link segmentSurfacePoints}. */
+export interface SegmentSurfacePointsOptions {
+  /** Neighbours per point in the k-nearest-neighbour graph (the graph is their symmetric union). @defaultValue 10 */
+  neighbors: number;
+  /**
+   * Concavity scale σ of the crease term exp(−(c/σ)²); c is the normal change along the edge per unit
+   * length of the edge direction (≈ the sine of the bend between the two points, 0 on convex or flat pairs).
+   * Smaller cuts at gentler creases. @defaultValue 0.1
+   */
+  creaseScale: number;
+  /** Optional per-point features (n × dim, e.g. a decoder layer's activations) multiplied into the affinity. @defaultValue undefined */
+  features?: { data: Float32Array; dim: number };
+  /** Standardise `features` per dimension first. @defaultValue true */
+  standardizeFeatures: boolean;
+  /** Floor of every edge weight (keeps the graph connected across sharp creases). @defaultValue 1e-4 */
+  minWeight: number;
+  /** Eigenpairs computed (≥ k + 1; more gives a longer spectrum for {@link SurfacePointSegmentation.pieces}; 0 = k + 1). @defaultValue 0 */
+  spectrumSize: number;
+  /** Largest Lanczos basis. @defaultValue 400 */
+  maxLanczos: number;
+  /** Eigenpair residual ‖Mv − μv‖ at which Lanczos stops. @defaultValue 1e-4 */
+  tolerance: number;
+  /** k-means restarts on the spectral embedding. @defaultValue 10 */
+  restarts: number;
+  /**
+   * Largest graph: with more points, the graph and its spectrum are built on a seeded uniform subset of this
+   * many (landmarks) and every other point takes the majority part of its 5 nearest landmarks (the
+   * eigen-solver's cost grows with n × basis², so this bounds the time). @defaultValue 2500
+   */
+  maxGraphPoints: number;
+  /** Seeded random source (landmarks, Lanczos start vector, k-means). @defaultValue a fresh createRng(0) per call */
+  rng: Rng;
+}
+
+/** Default {@link SegmentSurfacePointsOptions}. */
+export const DEFAULT_SEGMENT_SURFACE_POINTS: SegmentSurfacePointsOptions = {
+  neighbors: 10,
+  creaseScale: 0.1,
+  standardizeFeatures: true,
+  minWeight: 1e-4,
+  spectrumSize: 0,
+  maxLanczos: 400,
+  tolerance: 1e-4,
+  restarts: 10,
+  maxGraphPoints: 2500,
+  rng: createRng(0),
+};
+
+/** Result of {@link segmentSurfacePoints}. */
+export interface SurfacePointSegmentation {
+  /** Part per point, 0 .. k − 1. */
+  labels: Uint32Array;
+  /** Smallest normalised-Laplacian eigenvalues, ascending (the first is 0). */
+  eigenvalues: Float64Array;
+  /** Eigengap estimate of how many weakly joined pieces the graph has (≥ k; meaningful with `spectrumSize` > k + 1). */
+  pieces: number;
+  /** Normalised cut Σ cut(part)/vol(part) of the labels on the weighted graph (lower = cleaner cut). */
+  normalizedCut: number;
+  /** Lanczos basis size used. */
+  lanczosIterations: number;
+  /** Largest eigenpair residual ‖Mv − μv‖ (convergence check). */
+  maxResidual: number;
+}

@@ -11,3 +11,4 @@ export * from "./select-layer.js";
 export * from "./probe-activations.js";
 export * from "./segment-mesh-by-activations.js";
 export * from "./select-features.js";
+export * from "./segment-surface-points.js";
