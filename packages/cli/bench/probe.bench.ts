@@ -1,9 +1,9 @@
 /**
- * The activation-probing study on the 9 seed shapes (`sdfkit probe` at its full setting): one shared
- * decoder (latent 64, PE 6, 3 × 128) trained 1,500 epochs on exact samples, 5,000 probe points with
- * |sdf| < 0.015 per shape, k-means with the true k per layer, ARI per layer, the label-free
- * (silhouette) layer choice and the oracle choice. Anchor: the seed's reported per-shape ARI (oracle
- * layer), mean 0.559 (ANCHORS.md); the seed cannot run here.
+ * The probing study on the 9 seed shapes (`sdfkit probe` at its full setting): one shared decoder (latent
+ * 64, PE 6, 3 × 128) trained 1,500 epochs on exact samples, 5,000 probe points with |sdf| < 0.015 per shape,
+ * segmented without labels by the crease graph on the decoder's normals (the headline) and by k-means per
+ * layer with the silhouette layer choice (the seed's protocol; also the oracle layer); ARI for each. Anchor:
+ * the seed's reported per-shape ARI (oracle layer), mean 0.559 (ANCHORS.md); the seed cannot run here.
  * Run: `pnpm bench probe` (env PROBE_EPOCHS, PROBE_SAMPLES, PROBE_SEED override the setting).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -31,7 +31,7 @@ console.log("\n| shape | classifier surface centroid | surface softmax | volume 
 for (const s of r.shapes) console.log(`| ${s.name} | ${s.classifier.surface.centroid.toFixed(3)} | ${s.classifier.surface.softmax.toFixed(3)} | ${s.classifier.volume.centroid.toFixed(3)} | ${s.classifier.volume.softmax.toFixed(3)} |`);
 const mc = r.meanClassifier;
 console.log(`| **mean** | ${mc.surface.centroid.toFixed(3)} | ${mc.surface.softmax.toFixed(3)} | ${mc.volume.centroid.toFixed(3)} | ${mc.volume.softmax.toFixed(3)} |`);
-console.log(`mean ARI label-free ${r.meanAri.toFixed(3)} (goal 0.8; seed oracle 0.559, ratio ${(r.meanAri / 0.559).toFixed(2)})`);
+console.log(`mean ARI label-free ${r.meanAri.toFixed(3)} (${r.method}; goal 0.8; seed oracle 0.559, ratio ${(r.meanAri / 0.559).toFixed(2)}); activation k-means ${r.meanKmeansAri.toFixed(3)}, oracle layer ${r.meanOracleAri.toFixed(3)}`);
 const dir = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results");
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "probe.json.tmp"), JSON.stringify({ epochs, samples, seed, ...r }, null, 2));
