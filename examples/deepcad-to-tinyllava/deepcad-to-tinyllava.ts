@@ -16,9 +16,11 @@ import { convertDataset, extractSubset, renderDataset, validateDataset, type Bat
 
 const root = resolve(import.meta.dirname, "../..");
 const deepcad = process.env.SDFKIT_SHARED_DATA ? join(process.env.SDFKIT_SHARED_DATA, "deepcad") : join(root, "../shared/data/deepcad");
-const outDir = process.argv[2] ? resolve(process.argv[2]) : mkdtempSync(join(tmpdir(), "sdfkit-deepcad-"));
-const size = Number(process.argv[3] ?? 512);
-const workers = Number(process.argv[4] ?? availableParallelism());
+// `pnpm --filter … start -- ARGS` hands the script a leading "--"; drop it so positions stay positions
+const args = process.argv.slice(2).filter((a, i) => i > 0 || a !== "--");
+const outDir = args[0] ? resolve(args[0]) : mkdtempSync(join(tmpdir(), "sdfkit-deepcad-"));
+const size = Number(args[1] ?? 512);
+const workers = Number(args[2] ?? availableParallelism());
 mkdirSync(outDir, { recursive: true });
 const t0 = performance.now();
 

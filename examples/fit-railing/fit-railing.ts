@@ -21,10 +21,12 @@ import { writePng } from "@sdfkit/render/node";
 
 const root = resolve(import.meta.dirname, "../..");
 const data = process.env.SDFKIT_SHARED_DATA ?? join(root, "../shared/data");
-const outDir = process.argv[2] ? resolve(process.argv[2]) : mkdtempSync(join(tmpdir(), "sdfkit-fit-railing-"));
-const EPOCHS = Number(process.argv[3] ?? 400);
-const SAMPLES = Number(process.argv[4] ?? 8192);
-const RES = Number(process.argv[5] ?? 129);
+// `pnpm --filter … start -- ARGS` hands the script a leading "--"; drop it so positions stay positions
+const args = process.argv.slice(2).filter((a, i) => i > 0 || a !== "--");
+const outDir = args[0] ? resolve(args[0]) : mkdtempSync(join(tmpdir(), "sdfkit-fit-railing-"));
+const EPOCHS = Number(args[1] ?? 400);
+const SAMPLES = Number(args[2] ?? 8192);
+const RES = Number(args[3] ?? 129);
 mkdirSync(outDir, { recursive: true });
 
 const backend = await selectBackend({ log: false });

@@ -12,8 +12,10 @@ import { encodeNpz, sampleBands, splitBySign } from "@sdfkit/sampling";
 
 const root = resolve(import.meta.dirname, "../..");
 const dataDir = join(root, "../shared/data/obj");
-const outDir = process.argv[2] ? resolve(process.argv[2]) : mkdtempSync(join(tmpdir(), "sdfkit-samples-"));
-const count = Number(process.argv[3] ?? 20_000);
+// `pnpm --filter … start -- ARGS` hands the script a leading "--"; drop it so positions stay positions
+const args = process.argv.slice(2).filter((a, i) => i > 0 || a !== "--");
+const outDir = args[0] ? resolve(args[0]) : mkdtempSync(join(tmpdir(), "sdfkit-samples-"));
+const count = Number(args[1] ?? 20_000);
 mkdirSync(outDir, { recursive: true });
 
 const atomicWrite = (file: string, data: Uint8Array | string) => {
