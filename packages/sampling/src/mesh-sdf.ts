@@ -124,9 +124,9 @@ export class MeshSdf {
     return res;
   }
 
-  /** @internal Signed distance for points [from, to). */
-  signedRange(points: Float32Array, res: Float32Array, from: number, to: number): void {
-    signedRangeBvh(this.bvh, this.mode, this.options.beta, points, res, from, to);
+  /** @internal Signed distance for points [from, to); `hints[i]`: a triangle id near point i, or -1. */
+  signedRange(points: Float32Array, res: Float32Array, from: number, to: number, hints?: Int32Array): void {
+    signedRangeBvh(this.bvh, this.mode, this.options.beta, points, res, from, to, hints);
   }
 
   /**

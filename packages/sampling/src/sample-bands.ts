@@ -74,7 +74,7 @@ export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBands
   const CHUNK = 8192;
   for (let s = 0; s < count; s += CHUNK) {
     const e = Math.min(count, s + CHUNK);
-    d.sdf.signedRange(d.points, d.dist, s, e);
+    d.sdf.signedRange(d.points, d.dist, s, e, d.hints);
     d.o.onProgress?.(0.1 + (0.9 * e) / count);
   }
   return finish(d);
@@ -126,6 +126,8 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
   const points = new Float32Array(count * 3), dist = new Float32Array(count), band = new Uint8Array(count);
   const normals = new Float32Array(count * 3), faceIds = new Uint32Array(count);
   const isSurface = new Uint8Array(count);
+  // the triangle each near-surface sample was drawn from seeds its closest-point search (-1: none)
+  const hints = new Int32Array(count).fill(-1);
   let feat: ReturnType<typeof featureEdges> | undefined;
   let k = 0;
   bands.forEach((b, bi) => {
@@ -161,10 +163,13 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
           normals.set(s.normals.subarray(i * 3, i * 3 + 3), k * 3);
           faceIds[k] = m.faceIds ? m.faceIds[s.faces[i]] : s.faces[i];
           isSurface[k] = 1;
-        } else for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal();
+        } else {
+          for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal();
+          hints[k] = s.faces[i];
+        }
       }
     }
     o.onProgress?.((0.1 * k) / count);
   });
-  return { o, sdf, points, dist, band, normals, faceIds, isSurface, bands, transform, count };
+  return { o, sdf, points, dist, band, normals, faceIds, isSurface, hints, bands, transform, count };
 };
