@@ -9,7 +9,7 @@ export interface FlatBvh {
   order: Uint32Array; // leaf-order index -> original triangle id
   rank: Uint32Array; // original triangle id -> leaf-order index (0 for left-out triangles)
   bounds: Float64Array; // 6 per node
-  left: Int32Array; // child index or -1 for leaf
+  left: Int32Array; // left child index (right = left + 1), or for a leaf -1 - (8 * start + count)
   start: Uint32Array;
   count: Uint32Array;
   dipole: Float64Array; // 7 per node: nx ny nz cx cy cz r
@@ -44,9 +44,9 @@ const _leftArea = new Float64Array(BINS);
 const _leftCount = new Uint32Array(BINS);
 
 /** Cumulative bin boxes (stored as min, -max) from bin `from` in steps of `step`: area and count of each prefix. */
-const sweepBins = (from: number, step: number, area: Float64Array, cnt: Uint32Array): void => {
+const sweepBins = (from: number, step: number, nb: number, area: Float64Array, cnt: Uint32Array): void => {
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = Infinity, y1 = Infinity, z1 = Infinity, c = 0;
-  for (let k = from; k >= 0 && k < BINS; k += step) {
+  for (let k = from; k >= 0 && k < nb; k += step) {
     const q = 6 * k;
     if (_binCount[k] > 0) {
       c += _binCount[k];
@@ -112,7 +112,7 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
   }
   bounds[0] = x0; bounds[1] = y0; bounds[2] = z0; bounds[3] = x1; bounds[4] = y1; bounds[5] = z1;
   cb[0] = cx0; cb[1] = cy0; cb[2] = cz0; cb[3] = cx1; cb[4] = cy1; cb[5] = cz1;
-  const left = new Int32Array(maxNodes).fill(-1);
+  const left = new Int32Array(maxNodes);
   const start = new Uint32Array(maxNodes);
   const count = new Uint32Array(maxNodes);
   const depth = new Uint8Array(maxNodes);
@@ -124,7 +124,7 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
   while (sp > 0) {
     const nd = stack[--sp];
     const s = start[nd], c = count[nd], e = s + c;
-    if (c <= LEAF) continue;
+    if (c <= LEAF) { left[nd] = -1 - (8 * s + c); continue; }
     const co = 6 * nd;
     const cx0 = cb[co], cy0 = cb[co + 1], cz0 = cb[co + 2], cx1 = cb[co + 3], cy1 = cb[co + 4], cz1 = cb[co + 5];
     // binned SAH along the longest centroid axis (past SAH_DEPTH levels: halve the range, so that
@@ -132,15 +132,16 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
     const ex = cx1 - cx0, ey = cy1 - cy0, ez = cz1 - cz0;
     const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
     const lo = axis === 0 ? cx0 : axis === 1 ? cy0 : cz0, ext = axis === 0 ? ex : axis === 1 ? ey : ez;
-    const scale = ext > 0 ? BINS / ext : 0;
+    const nb = c < BINS ? c : BINS; // fewer bins for small nodes: their set-up dominates there
+    const scale = ext > 0 ? nb / ext : 0;
     let bestCost = Infinity, bestBin = -1;
     if (scale > 0 && depth[nd] < SAH_DEPTH) {
-      _binCount.fill(0);
-      _binBox.fill(Infinity);
+      _binCount.fill(0, 0, nb);
+      _binBox.fill(Infinity, 0, 6 * nb);
       for (let i = s; i < e; i++) {
         const o = 6 * i;
         let k = ((cen[3 * i + axis] - lo) * scale) | 0;
-        if (k >= BINS) k = BINS - 1;
+        if (k >= nb) k = nb - 1;
         _binCount[k]++;
         // boxes kept as (min, -max) so that every update is a min
         const q = 6 * k;
@@ -151,10 +152,10 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
         if (-tb[o + 4] < _binBox[q + 4]) _binBox[q + 4] = -tb[o + 4];
         if (-tb[o + 5] < _binBox[q + 5]) _binBox[q + 5] = -tb[o + 5];
       }
-      // sweep from the right: area and count of bins k..BINS-1; then from the left: split between k-1 and k
-      sweepBins(BINS - 1, -1, _rightArea, _rightCount);
-      sweepBins(0, 1, _leftArea, _leftCount);
-      for (let k = 1; k < BINS; k++) {
+      // sweep from the right: area and count of bins k..nb-1; then from the left: split between k-1 and k
+      sweepBins(nb - 1, -1, nb, _rightArea, _rightCount);
+      sweepBins(0, 1, nb, _leftArea, _leftCount);
+      for (let k = 1; k < nb; k++) {
         if (_leftCount[k - 1] === 0 || _rightCount[k] === 0) continue;
         const cost = _leftArea[k - 1] * _leftCount[k - 1] + _rightArea[k] * _rightCount[k];
         if (cost < bestCost) { bestCost = cost; bestBin = k; }
@@ -175,7 +176,7 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
       let toLeft: boolean;
       if (bestBin > 0) {
         let k = ((cen[3 * i + axis] - lo) * scale) | 0;
-        if (k >= BINS) k = BINS - 1;
+        if (k >= nb) k = nb - 1;
         toLeft = k < bestBin;
       } else toLeft = i < half;
       if (!toLeft) {
@@ -324,7 +325,7 @@ export const closestPoint = new Float64Array(4);
  * the bound, so that the search prunes from the start; the answer does not depend on it.
  */
 export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit: Int32Array, hint = -1): number => {
-  const { bounds, left, start, count, tri } = bvh;
+  const { bounds, left, tri } = bvh;
   let best = Infinity, bestI = -1, sp = 0;
   let bqx = 0, bqy = 0, bqz = 0, breg = 0;
   if (hint >= 0) {
@@ -338,7 +339,7 @@ export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit:
     const nd = stackBuf[sp];
     const l = left[nd];
     if (l < 0) {
-      const s = start[nd], e = s + count[nd];
+      const s = (-1 - l) >> 3, e = s + ((-1 - l) & 7);
       for (let i = s; i < e; i++) {
         const d = pointTriangleDist2(tri, i * 9, x, y, z);
         if (d < best) { best = d; bestI = i; bqx = _qx; bqy = _qy; bqz = _qz; breg = _region; }
