@@ -1,11 +1,11 @@
 import type { Sdf } from "@sdfkit/sdf-core";
 import { assertValidMesh, meshComponents, meshEdges, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
-import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, SIGN_PSEUDONORMAL, SIGN_RAYCAST, SIGN_WINDING, type FlatBvh } from "./internal/bvh.js";
 import { buildPseudonormals } from "./internal/pseudonormals.js";
 import { countSelfIntersections } from "./internal/self-intersections.js";
+import { signedParallel, startWorkers, stopWorkers } from "./internal/worker-pool.js";
 
 /**
  * Exact signed distance to a triangle mesh: owns a flat BVH (closest point, ray parity) with
@@ -130,36 +130,56 @@ export class MeshSdf {
   }
 
   /**
-   * {@link MeshSdf.signedDistance} on worker threads over SharedArrayBuffers (same result as
-   * single-threaded). Worth it above ~50 k points; below `minPoints` it runs on this thread.
+   * {@link MeshSdf.signedDistance} on this thread plus `threads - 1` worker threads of a persistent
+   * pool (started on first use, reused, never keeping the process alive; see
+   * {@link MeshSdf.startWorkers}), over SharedArrayBuffers: same result as single-threaded. Points go
+   * out in chunks as threads become free, so workers that are still starting take none. Below
+   * `minPoints` it runs on this thread alone.
+   * @param opts.threads - threads in all, this one included. @defaultValue availableParallelism()
    */
   async signedDistanceParallel(points: Float32Array, opts: { threads?: number; minPoints?: number } = {}): Promise<Float32Array> {
     const n = this.check("signedDistanceParallel", points);
-    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
-    if (threads === 1 || n < (opts.minPoints ?? 50_000)) return this.signedDistance(points);
+    const res = new Float32Array(n);
+    this.signedRangeParallel(points, res, undefined, opts.threads, opts.minPoints);
+    return res;
+  }
+
+  /**
+   * @internal {@link MeshSdf.signedDistanceParallel} into `res`, with optional search hints (see
+   * {@link MeshSdf.signedRange}); returns how many points the workers computed.
+   */
+  signedRangeParallel(points: Float32Array, res: Float32Array, hints?: Int32Array, threadCount?: number, minPoints = 50_000): number {
+    const n = points.length / 3;
+    const threads = Math.max(1, Math.min(threadCount ?? availableParallelism(), 16));
+    if (threads === 1 || n < minPoints) {
+      this.signedRange(points, res, 0, n, hints);
+      return 0;
+    }
     this.shared ??= shareBvh(this.bvh);
-    const sp = new Float32Array(new SharedArrayBuffer(points.byteLength));
-    sp.set(points);
-    const so = new Float32Array(new SharedArrayBuffer(n * 4));
-    const url = new URL(import.meta.url.endsWith(".ts") ? "./internal/sdf-worker.ts" : "./internal/sdf-worker.js", import.meta.url);
-    // from sources (tests, tsx scripts) the worker is a .ts file: load it through tsx's register API
-    const fromSource = url.pathname.endsWith(".ts");
-    const spawn = (): Worker =>
-      fromSource
-        ? new Worker(`(async () => { const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); register(); await import(${JSON.stringify(url.href)}); })();`, { eval: true })
-        : new Worker(url);
-    const per = Math.ceil(n / threads);
-    await Promise.all(
-      Array.from({ length: threads }, (_, t) =>
-        new Promise<void>((resolveJob, reject) => {
-          const w = spawn();
-          w.once("message", () => { void w.terminate(); resolveJob(); });
-          w.once("error", reject);
-          w.postMessage({ bvh: this.shared, mode: this.mode, beta: this.options.beta, points: sp, out: so, from: t * per, to: Math.min(n, (t + 1) * per) });
-        }),
-      ),
-    );
-    return new Float32Array(so);
+    const share = <T extends Float32Array | Int32Array>(a: T): T => {
+      if (a.buffer instanceof SharedArrayBuffer) return a;
+      const C = a.constructor as { new (b: SharedArrayBuffer): T };
+      const c = new C(new SharedArrayBuffer(a.byteLength));
+      c.set(a as never);
+      return c;
+    };
+    const out = share(res);
+    const byWorkers = signedParallel({ bvh: this.shared, mode: this.mode, beta: this.options.beta, points: share(points), out, hints: hints && share(hints), n, chunk: 2048 }, threads);
+    if (out !== res) res.set(out);
+    return byWorkers;
+  }
+
+  /**
+   * Start the worker threads of {@link MeshSdf.signedDistanceParallel} (`threads - 1` of them) now;
+   * resolves when they are ready. Optional: parallel calls start them on demand.
+   */
+  static startWorkers(threads: number = availableParallelism()): Promise<void> {
+    return startWorkers(Math.max(0, Math.min(threads, 16) - 1));
+  }
+
+  /** Stop the worker threads (a later parallel call starts new ones). */
+  static stopWorkers(): Promise<void> {
+    return stopWorkers();
   }
 
   private check(fn: string, points: Float32Array, out?: Float32Array): number {

@@ -81,12 +81,13 @@ export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBands
 };
 
 /**
- * {@link sampleBands} with the signed distances computed on worker threads over shared buffers
- * ({@link MeshSdf.signedDistanceParallel}); same samples as `sampleBands` for the same rng state.
+ * {@link sampleBands} with the signed distances computed on this thread and `threads - 1` workers of
+ * a persistent pool over shared buffers ({@link MeshSdf.signedDistanceParallel}); same samples as
+ * `sampleBands` for the same rng state, whatever the number of threads.
  */
 export const sampleBandsParallel = async (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng; threads?: number }): Promise<BandSamples> => {
   const d = drawBands(mesh, count, opts);
-  d.dist.set(await d.sdf.signedDistanceParallel(d.points, { threads: opts.threads }));
+  d.sdf.signedRangeParallel(d.points, d.dist, d.hints, opts.threads);
   d.o.onProgress?.(1);
   return finish(d);
 };

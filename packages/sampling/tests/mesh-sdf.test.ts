@@ -160,6 +160,13 @@ describe("MeshSdf", () => {
     const pts = randomPoints(6000, -1, 1, 9);
     const par = await sdf.signedDistanceParallel(pts, { threads: 2, minPoints: 1000 });
     expect(par).toEqual(sdf.signedDistance(pts));
+    // once the pool is up, the worker takes part (chunks of 2048 points go to whichever thread is free)
+    await MeshSdf.startWorkers(2);
+    const many = randomPoints(100_000, -1, 1, 10), out = new Float32Array(100_000);
+    let byWorkers = 0;
+    for (let k = 0; k < 5 && byWorkers === 0; k++) byWorkers = sdf.signedRangeParallel(many, out, undefined, 2);
+    expect(byWorkers).toBeGreaterThan(0);
+    expect(out).toEqual(sdf.signedDistance(many));
   });
 
   it("typed errors on bad input", () => {
