@@ -61,6 +61,47 @@ const pickCdf = (cdf: Float64Array, u: number): number => {
   return lo;
 };
 
+/** Cumulative (doubled) triangle areas in float64, as sdf-core's sampleSurface builds them. */
+const areaCdf = (mesh: Mesh): Float64Array => {
+  const p = mesh.positions, idx = mesh.indices;
+  const nt = idx.length / 3;
+  const cdf = new Float64Array(nt);
+  let total = 0;
+  for (let t = 0; t < nt; t++) {
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    total += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+    cdf[t] = total;
+  }
+  return cdf;
+};
+
+/**
+ * Near-surface band: `n` stratified area-weighted surface points (the same draws as
+ * `sampleSurface(mesh, n, { rng, stratified: true })`: u_i = (i + r) / n walks the area CDF
+ * upwards, so no search is needed, and no normals are made), written at sample `k` on, then each
+ * coordinate jittered by `sigma` · N(0, 1). `hints` receives each point's triangle.
+ */
+const drawNear = (mesh: Mesh, cdf: Float64Array, n: number, sigma: number, rng: Rng, points: Float32Array, hints: Int32Array, k: number): void => {
+  const p = mesh.positions, idx = mesh.indices;
+  const last = cdf.length - 1, total = cdf[last];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const u = ((i + rng.next()) / n) * total;
+    while (t < last && cdf[t] <= u) t++;
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const s1 = Math.sqrt(rng.next()), r2 = rng.next();
+    const wa = 1 - s1, wb = s1 * (1 - r2), wc = s1 * r2;
+    const o = 3 * (k + i);
+    points[o] = wa * p[a] + wb * p[b] + wc * p[c];
+    points[o + 1] = wa * p[a + 1] + wb * p[b + 1] + wc * p[c + 1];
+    points[o + 2] = wa * p[a + 2] + wb * p[b + 2] + wc * p[c + 2];
+    hints[k + i] = t;
+  }
+  for (let j = 3 * k, e = 3 * (k + n); j < e; j++) points[j] += sigma * rng.normal();
+};
+
 /**
  * Multi-band DeepSDF training samples of a mesh: surface, Gaussian near-surface bands, uniform
  * volume and feature-aware bands (see {@link SAMPLE_MIXES}), with exact signed distance from
@@ -130,6 +171,7 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
   // the triangle each near-surface sample was drawn from seeds its closest-point search (-1: none)
   const hints = new Int32Array(count).fill(-1);
   let feat: ReturnType<typeof featureEdges> | undefined;
+  let cdf: Float64Array | undefined;
   let k = 0;
   bands.forEach((b, bi) => {
     const n = counts[bi];
@@ -145,8 +187,9 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
       const P = m.positions;
       if (feat.cdf.length === 0) {
         // no feature edges on a smooth closed mesh: fall back to the near-surface band
-        const s = sampleSurface(m, n, { rng, stratified: true });
-        for (let i = 0; i < n; i++, k++) { for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal(); band[k] = bi; }
+        drawNear(m, (cdf ??= areaCdf(m)), n, b.sigma, rng, points, hints, k);
+        band.fill(bi, k, k + n);
+        k += n;
         return;
       }
       for (let i = 0; i < n; i++, k++) {
@@ -155,19 +198,19 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
         for (let c = 0; c < 3; c++) points[k * 3 + c] = P[a + c] + t * (P[c2 + c] - P[a + c]) + b.sigma * rng.normal();
         band[k] = bi;
       }
+    } else if (b.kind === "near") {
+      cdf ??= areaCdf(m);
+      drawNear(m, cdf, n, b.sigma, rng, points, hints, k);
+      band.fill(bi, k, k + n);
+      k += n;
     } else {
       const s = sampleSurface(m, n, { rng, stratified: true });
+      points.set(s.points, 3 * k);
+      normals.set(s.normals, 3 * k);
       for (let i = 0; i < n; i++, k++) {
         band[k] = bi;
-        if (b.kind === "surface") {
-          points.set(s.points.subarray(i * 3, i * 3 + 3), k * 3);
-          normals.set(s.normals.subarray(i * 3, i * 3 + 3), k * 3);
-          faceIds[k] = m.faceIds ? m.faceIds[s.faces[i]] : s.faces[i];
-          isSurface[k] = 1;
-        } else {
-          for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal();
-          hints[k] = s.faces[i];
-        }
+        faceIds[k] = m.faceIds ? m.faceIds[s.faces[i]] : s.faces[i];
+        isSurface[k] = 1;
       }
     }
     o.onProgress?.((0.1 * k) / count);
