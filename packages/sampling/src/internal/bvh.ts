@@ -38,13 +38,14 @@ const BINS = 16;
 
 const _binCount = new Uint32Array(BINS);
 const _binBox = new Float64Array(BINS * 6);
-const _rightArea = new Float64Array(BINS);
+// prefix sums of the bins from the right (bins k..nb-1) and from the left (bins 0..k): count and box (min, -max)
 const _rightCount = new Uint32Array(BINS);
-const _leftArea = new Float64Array(BINS);
+const _rightBox = new Float64Array(BINS * 6);
 const _leftCount = new Uint32Array(BINS);
+const _leftBox = new Float64Array(BINS * 6);
 
-/** Cumulative bin boxes (stored as min, -max) from bin `from` in steps of `step`: area and count of each prefix. */
-const sweepBins = (from: number, step: number, nb: number, area: Float64Array, cnt: Uint32Array): void => {
+/** Cumulative bin boxes (stored as min, -max) from bin `from` in steps of `step`: count and box of each prefix. */
+const sweepBins = (from: number, step: number, nb: number, box: Float64Array, cnt: Uint32Array): void => {
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = Infinity, y1 = Infinity, z1 = Infinity, c = 0;
   for (let k = from; k >= 0 && k < nb; k += step) {
     const q = 6 * k;
@@ -58,19 +59,54 @@ const sweepBins = (from: number, step: number, nb: number, area: Float64Array, c
       if (_binBox[q + 5] < z1) z1 = _binBox[q + 5];
     }
     cnt[k] = c;
-    area[k] = c > 0 ? boxArea(x0, y0, z0, -x1, -y1, -z1) : 0;
+    box[q] = x0; box[q + 1] = y0; box[q + 2] = z0; box[q + 3] = x1; box[q + 4] = y1; box[q + 5] = z1;
   }
 };
 
-const boxArea = (x0: number, y0: number, z0: number, x1: number, y1: number, z1: number): number => {
-  const dx = x1 - x0, dy = y1 - y0, dz = z1 - z0;
+/** Half the surface area of a prefix box stored as (min, -max). */
+const prefixArea = (b: Float64Array, q: number): number => {
+  const dx = -b[q + 3] - b[q], dy = -b[q + 4] - b[q + 1], dz = -b[q + 5] - b[q + 2];
   return dx * dy + dy * dz + dz * dx;
 };
 
 /**
- * Binned-SAH build (Wald 2007) over typed arrays: per node, 16 centroid bins on each axis, the
- * split of least `area(L)·|L| + area(R)·|R|`; leaves of at most {@link LEAF} triangles.
- * Triangles with `keep[t] = 0` (degenerate) are left out.
+ * Bin triangles [s, e) by centroid along `axis` over [lo, lo + nb / scale) and return the SAH split
+ * bin (left = bins below it), or -1 when every centroid falls into one bin.
+ */
+const binSplit = (tb: Float32Array, cen: Float32Array, s: number, e: number, axis: number, lo: number, scale: number, nb: number): number => {
+  _binCount.fill(0, 0, nb);
+  _binBox.fill(Infinity, 0, 6 * nb);
+  for (let i = s; i < e; i++) {
+    const o = 6 * i;
+    let k = ((cen[3 * i + axis] - lo) * scale) | 0;
+    if (k >= nb) k = nb - 1;
+    else if (k < 0) k = 0;
+    _binCount[k]++;
+    // boxes kept as (min, -max) so that every update is a min
+    const q = 6 * k;
+    if (tb[o] < _binBox[q]) _binBox[q] = tb[o];
+    if (tb[o + 1] < _binBox[q + 1]) _binBox[q + 1] = tb[o + 1];
+    if (tb[o + 2] < _binBox[q + 2]) _binBox[q + 2] = tb[o + 2];
+    if (-tb[o + 3] < _binBox[q + 3]) _binBox[q + 3] = -tb[o + 3];
+    if (-tb[o + 4] < _binBox[q + 4]) _binBox[q + 4] = -tb[o + 4];
+    if (-tb[o + 5] < _binBox[q + 5]) _binBox[q + 5] = -tb[o + 5];
+  }
+  sweepBins(nb - 1, -1, nb, _rightBox, _rightCount);
+  sweepBins(0, 1, nb, _leftBox, _leftCount);
+  let bestCost = Infinity, bestBin = -1;
+  for (let k = 1; k < nb; k++) {
+    if (_leftCount[k - 1] === 0 || _rightCount[k] === 0) continue;
+    const cost = prefixArea(_leftBox, 6 * (k - 1)) * _leftCount[k - 1] + prefixArea(_rightBox, 6 * k) * _rightCount[k];
+    if (cost < bestCost) { bestCost = cost; bestBin = k; }
+  }
+  return bestBin;
+};
+
+/**
+ * Binned-SAH build (Wald 2007) over typed arrays: per node, up to 16 centroid bins along the
+ * longest axis of its box (of its centroids' box when they all fall into one bin), the split of
+ * least `area(L)·|L| + area(R)·|R|`, children's boxes from the bins; leaves of at most
+ * {@link LEAF} triangles. Triangles with `keep[t] = 0` (degenerate) are left out.
  */
 export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Uint8Array): FlatBvh => {
   const tCount = indices.length / 3;
@@ -82,36 +118,23 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
   const tb = new Float32Array(n * 6), cen = new Float32Array(n * 3);
   const maxNodes = Math.max(1, 2 * n - 1);
   const bounds = new Float64Array(maxNodes * 6);
-  const cb = new Float64Array(maxNodes * 6); // centroid bounds of each node (build only)
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
+  bounds.fill(Infinity, 0, 3);
+  bounds.fill(-Infinity, 3, 6);
   for (let t = 0, k = 0; t < tCount; t++) {
     if (!keep[t]) continue;
     order[k] = t;
     const a = 3 * indices[3 * t], b = 3 * indices[3 * t + 1], c = 3 * indices[3 * t + 2];
     for (let d = 0; d < 3; d++) {
       const va = positions[a + d], vb = positions[b + d], vc = positions[c + d];
-      tb[6 * k + d] = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
-      tb[6 * k + 3 + d] = va > vb ? (va > vc ? va : vc) : vb > vc ? vb : vc;
-      cen[3 * k + d] = (tb[6 * k + d] + tb[6 * k + 3 + d]) / 2;
+      const lo = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc, hi = va > vb ? (va > vc ? va : vc) : vb > vc ? vb : vc;
+      tb[6 * k + d] = lo;
+      tb[6 * k + 3 + d] = hi;
+      cen[3 * k + d] = (lo + hi) / 2;
+      if (lo < bounds[d]) bounds[d] = lo;
+      if (hi > bounds[3 + d]) bounds[3 + d] = hi;
     }
-    const o = 6 * k, x = cen[3 * k], y = cen[3 * k + 1], z = cen[3 * k + 2];
-    if (tb[o] < x0) x0 = tb[o];
-    if (tb[o + 1] < y0) y0 = tb[o + 1];
-    if (tb[o + 2] < z0) z0 = tb[o + 2];
-    if (tb[o + 3] > x1) x1 = tb[o + 3];
-    if (tb[o + 4] > y1) y1 = tb[o + 4];
-    if (tb[o + 5] > z1) z1 = tb[o + 5];
-    if (x < cx0) cx0 = x;
-    if (x > cx1) cx1 = x;
-    if (y < cy0) cy0 = y;
-    if (y > cy1) cy1 = y;
-    if (z < cz0) cz0 = z;
-    if (z > cz1) cz1 = z;
     k++;
   }
-  bounds[0] = x0; bounds[1] = y0; bounds[2] = z0; bounds[3] = x1; bounds[4] = y1; bounds[5] = z1;
-  cb[0] = cx0; cb[1] = cy0; cb[2] = cz0; cb[3] = cx1; cb[4] = cy1; cb[5] = cz1;
   const left = new Int32Array(maxNodes);
   const start = new Uint32Array(maxNodes);
   const count = new Uint32Array(maxNodes);
@@ -125,78 +148,76 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
     const nd = stack[--sp];
     const s = start[nd], c = count[nd], e = s + c;
     if (c <= LEAF) { left[nd] = -1 - (8 * s + c); continue; }
-    const co = 6 * nd;
-    const cx0 = cb[co], cy0 = cb[co + 1], cz0 = cb[co + 2], cx1 = cb[co + 3], cy1 = cb[co + 4], cz1 = cb[co + 5];
-    // binned SAH along the longest centroid axis (past SAH_DEPTH levels: halve the range, so that
-    // the depth stays below MAX_DEPTH and the query stacks cannot overflow)
-    const ex = cx1 - cx0, ey = cy1 - cy0, ez = cz1 - cz0;
-    const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
-    const lo = axis === 0 ? cx0 : axis === 1 ? cy0 : cz0, ext = axis === 0 ? ex : axis === 1 ? ey : ez;
+    const bo = 6 * nd;
     const nb = c < BINS ? c : BINS; // fewer bins for small nodes: their set-up dominates there
-    const scale = ext > 0 ? nb / ext : 0;
-    let bestCost = Infinity, bestBin = -1;
-    if (scale > 0 && depth[nd] < SAH_DEPTH) {
-      _binCount.fill(0, 0, nb);
-      _binBox.fill(Infinity, 0, 6 * nb);
-      for (let i = s; i < e; i++) {
-        const o = 6 * i;
-        let k = ((cen[3 * i + axis] - lo) * scale) | 0;
-        if (k >= nb) k = nb - 1;
-        _binCount[k]++;
-        // boxes kept as (min, -max) so that every update is a min
-        const q = 6 * k;
-        if (tb[o] < _binBox[q]) _binBox[q] = tb[o];
-        if (tb[o + 1] < _binBox[q + 1]) _binBox[q + 1] = tb[o + 1];
-        if (tb[o + 2] < _binBox[q + 2]) _binBox[q + 2] = tb[o + 2];
-        if (-tb[o + 3] < _binBox[q + 3]) _binBox[q + 3] = -tb[o + 3];
-        if (-tb[o + 4] < _binBox[q + 4]) _binBox[q + 4] = -tb[o + 4];
-        if (-tb[o + 5] < _binBox[q + 5]) _binBox[q + 5] = -tb[o + 5];
-      }
-      // sweep from the right: area and count of bins k..nb-1; then from the left: split between k-1 and k
-      sweepBins(nb - 1, -1, nb, _rightArea, _rightCount);
-      sweepBins(0, 1, nb, _leftArea, _leftCount);
-      for (let k = 1; k < nb; k++) {
-        if (_leftCount[k - 1] === 0 || _rightCount[k] === 0) continue;
-        const cost = _leftArea[k - 1] * _leftCount[k - 1] + _rightArea[k] * _rightCount[k];
-        if (cost < bestCost) { bestCost = cost; bestBin = k; }
+    // binned SAH along the longest axis of the node's box (past SAH_DEPTH levels: halve the range,
+    // so that the depth stays below MAX_DEPTH and the query stacks cannot overflow)
+    let axis = -1, lo = 0, scale = 0, split = -1;
+    if (depth[nd] < SAH_DEPTH) {
+      const ex = bounds[bo + 3] - bounds[bo], ey = bounds[bo + 4] - bounds[bo + 1], ez = bounds[bo + 5] - bounds[bo + 2];
+      axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
+      lo = bounds[bo + axis];
+      const ext = bounds[bo + 3 + axis] - lo;
+      scale = ext > 0 ? nb / ext : 0;
+      if (scale > 0) split = binSplit(tb, cen, s, e, axis, lo, scale, nb);
+      if (split < 0) {
+        // all centroids in one bin: bin over the centroids' own extent on their longest axis
+        let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+        for (let i = 3 * s; i < 3 * e; i += 3) {
+          const x = cen[i], y = cen[i + 1], z = cen[i + 2];
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+          if (z < z0) z0 = z;
+          if (z > z1) z1 = z;
+        }
+        const cx = x1 - x0, cy = y1 - y0, cz = z1 - z0;
+        axis = cx >= cy && cx >= cz ? 0 : cy >= cz ? 1 : 2;
+        lo = axis === 0 ? x0 : axis === 1 ? y0 : z0;
+        const cext = axis === 0 ? cx : axis === 1 ? cy : cz;
+        scale = cext > 0 ? nb / cext : 0;
+        if (scale > 0) split = binSplit(tb, cen, s, e, axis, lo, scale, nb);
       }
     }
-    // partition (all centroids equal, or too deep: the first half goes left), computing both
-    // children's bounds and centroid bounds on the way
-    const half = s + (c >> 1);
     const l = nodeCount;
     nodeCount += 2;
-    const L = 6 * l, R = L + 6;
-    for (let q = 0; q < 3; q++) {
-      bounds[L + q] = bounds[R + q] = cb[L + q] = cb[R + q] = Infinity;
-      bounds[L + 3 + q] = bounds[R + 3 + q] = cb[L + 3 + q] = cb[R + 3 + q] = -Infinity;
-    }
-    let i = s, j = e - 1;
-    while (i <= j) {
-      let toLeft: boolean;
-      if (bestBin > 0) {
+    let m: number;
+    if (split > 0) {
+      // partition by bin; the children's boxes are the sweeps' prefix boxes
+      let i = s, j = e - 1;
+      while (i <= j) {
         let k = ((cen[3 * i + axis] - lo) * scale) | 0;
         if (k >= nb) k = nb - 1;
-        toLeft = k < bestBin;
-      } else toLeft = i < half;
-      if (!toLeft) {
-        // swap i and j: the element now at j goes right
+        else if (k < 0) k = 0;
+        if (k < split) { i++; continue; }
         const t = order[i]; order[i] = order[j]; order[j] = t;
         for (let q = 0; q < 6; q++) { const v = tb[6 * i + q]; tb[6 * i + q] = tb[6 * j + q]; tb[6 * j + q] = v; }
         for (let q = 0; q < 3; q++) { const v = cen[3 * i + q]; cen[3 * i + q] = cen[3 * j + q]; cen[3 * j + q] = v; }
+        j--;
       }
-      const at = toLeft ? i : j, B = toLeft ? L : R;
+      m = i - s;
+      const L = 6 * (split - 1), R = 6 * split;
       for (let q = 0; q < 3; q++) {
-        const lo3 = tb[6 * at + q], hi3 = tb[6 * at + 3 + q], cc = cen[3 * at + q];
-        if (lo3 < bounds[B + q]) bounds[B + q] = lo3;
-        if (hi3 > bounds[B + 3 + q]) bounds[B + 3 + q] = hi3;
-        if (cc < cb[B + q]) cb[B + q] = cc;
-        if (cc > cb[B + 3 + q]) cb[B + 3 + q] = cc;
+        bounds[6 * l + q] = _leftBox[L + q];
+        bounds[6 * l + 3 + q] = -_leftBox[L + 3 + q];
+        bounds[6 * l + 6 + q] = _rightBox[R + q];
+        bounds[6 * l + 9 + q] = -_rightBox[R + 3 + q];
       }
-      if (toLeft) i++;
-      else j--;
+    } else {
+      // all centroids equal, or too deep: the first half goes left
+      m = c >> 1;
+      for (let ch = 0; ch < 2; ch++) {
+        const B = 6 * (l + ch);
+        bounds.fill(Infinity, B, B + 3);
+        bounds.fill(-Infinity, B + 3, B + 6);
+        for (let i = ch === 0 ? s : s + m, ie = ch === 0 ? s + m : e; i < ie; i++)
+          for (let q = 0; q < 3; q++) {
+            if (tb[6 * i + q] < bounds[B + q]) bounds[B + q] = tb[6 * i + q];
+            if (tb[6 * i + 3 + q] > bounds[B + 3 + q]) bounds[B + 3 + q] = tb[6 * i + 3 + q];
+          }
+      }
     }
-    const m = i - s;
     left[nd] = l;
     start[l] = s; count[l] = m;
     start[l + 1] = s + m; count[l + 1] = c - m;
