@@ -1,9 +1,10 @@
 import {
-  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, meshEdges, normalizeMesh, sampleSurface, triangleNormals,
+  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, sampleSurface, triangleNormals,
   type Mesh, type Rng,
 } from "@sdfkit/sdf-core";
 import { DEFAULT_SAMPLE_BANDS, SAMPLE_MIXES, type Band, type BandSamples, type SampleBandsOptions } from "./api.js";
 import { MeshSdf } from "./mesh-sdf.js";
+import { fastMeshEdges } from "./internal/mesh-edges.js";
 
 const fn = "sampleBands";
 
@@ -34,7 +35,7 @@ const splitCount = (count: number, bands: Band[]): number[] => {
 
 /** Feature edges (sharp, boundary, non-manifold, face-id border) as vertex pairs with a length CDF. */
 const featureEdges = (mesh: Mesh, sharpAngle: number): { pairs: number[]; cdf: Float64Array } => {
-  const e = meshEdges(mesh);
+  const e = fastMeshEdges(mesh.indices, mesh.positions.length / 3);
   const ang = edgeDihedralAngles(mesh, e, triangleNormals(mesh));
   const pairs: number[] = [], lens: number[] = [];
   const P = mesh.positions;
