@@ -1,12 +1,13 @@
 import type { Sdf } from "@sdfkit/sdf-core";
-import { assertValidMesh, meshComponents, triangleAreas, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
+import { assertValidMesh, meshComponents, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
 import { availableParallelism } from "node:os";
 import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, SIGN_PSEUDONORMAL, SIGN_RAYCAST, SIGN_WINDING, type FlatBvh } from "./internal/bvh.js";
 import { fastMeshEdges } from "./internal/mesh-edges.js";
-import { buildPseudonormals } from "./internal/pseudonormals.js";
+import { keptTriangles } from "./internal/kept-triangles.js";
+import { pseudonormalsInOrder, surfaceNormals, type SurfaceNormals } from "./internal/pseudonormals.js";
 import { countSelfIntersections } from "./internal/self-intersections.js";
-import { signedParallel, startWorkers, stopWorkers } from "./internal/worker-pool.js";
+import { signedParallel, startWorkers, stopWorkers, takeBvh, type PendingBvh } from "./internal/worker-pool.js";
 
 /**
  * Exact signed distance to a triangle mesh: owns a flat BVH (closest point, ray parity) with
@@ -28,7 +29,12 @@ export class MeshSdf {
   private readonly hit = new Int32Array(1);
   private shared?: FlatBvh;
 
-  constructor(mesh: Mesh, opts: Partial<MeshSdfOptions> = {}) {
+  /**
+   * @param mesh - the triangle mesh (vertices by index; weld split vertices first for exact signs).
+   * @param opts - sign method and its parameters ({@link DEFAULT_MESH_SDF}).
+   * @param pending - internal: a BVH build already handed to a pool worker (see sampleBandsParallel).
+   */
+  constructor(mesh: Mesh, opts: Partial<MeshSdfOptions> = {}, pending?: PendingBvh) {
     this.options = { ...DEFAULT_MESH_SDF, ...opts };
     if (!["winding", "raycast", "pseudonormal", "auto"].includes(this.options.sign))
       throw new InvalidArgumentError("MeshSdf", "opts.sign", '"winding" | "raycast" | "pseudonormal" | "auto"', this.options.sign);
@@ -39,10 +45,9 @@ export class MeshSdf {
     if (tCount === 0) throw new MeshError("MeshSdf", "mesh has no triangles");
     const p = mesh.positions;
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new MeshError("MeshSdf", `vertex ${Math.floor(i / 3)} has a non-finite coordinate (${p[i]})`);
-    const areas = triangleAreas(mesh);
-    const keep = new Uint8Array(tCount);
-    let degenerate = 0;
-    for (let t = 0; t < tCount; t++) if (areas[t] > 0) keep[t] = 1; else degenerate++;
+    const keep = keptTriangles(mesh);
+    let degenerate = tCount;
+    for (let t = 0; t < tCount; t++) degenerate -= keep[t];
     if (degenerate === tCount) throw new MeshError("MeshSdf", `all ${tCount} triangles are degenerate (zero area)`);
     const b = computeBounds(mesh);
     const ext = [b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]];
@@ -55,22 +60,30 @@ export class MeshSdf {
     }
     this.openness = { boundaryEdges: boundary, nonManifoldEdges: nonManifold, degenerateTriangles: degenerate, closed: boundary === 0 && nonManifold === 0 };
     this.signMethod = this.options.sign === "auto" ? "pseudonormal" : this.options.sign;
-    this.bvh = buildBvh(p, mesh.indices, keep);
-    if (this.signMethod === "pseudonormal") {
-      const { pn, clean, defects } = buildPseudonormals(mesh, e, keep, this.bvh.order);
-      // a self-intersecting mesh has sheets buried inside itself whose pseudonormals point "out":
-      // leave every sign to the winding number there
-      if (countSelfIntersections(this.bvh, mesh.indices) > 0) clean.fill(0);
-      // a component facing inwards (negative signed volume) is left to the winding number too
-      const { labels, count: nc } = meshComponents(mesh);
-      const vol = new Float64Array(nc);
+    const pseudo = this.signMethod === "pseudonormal";
+    // everything that needs no BVH first: a worker may be building it meanwhile
+    let sn: SurfaceNormals | undefined, labels: Uint32Array | undefined, vol: Float64Array | undefined;
+    if (pseudo) {
+      sn = surfaceNormals(mesh, e, keep);
+      const comp = meshComponents(mesh);
+      labels = comp.labels;
+      vol = new Float64Array(comp.count);
       const idx = mesh.indices;
       for (let t = 0; t < tCount; t++) {
         const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
         vol[labels[t]] += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
       }
+    }
+    const built = pending && takeBvh(pending);
+    this.bvh = built?.bvh ?? buildBvh(p, mesh.indices, keep);
+    if (pseudo) {
+      const { pn, clean, defects } = pseudonormalsInOrder(mesh, e, sn!, this.bvh.order);
+      // a self-intersecting mesh has sheets buried inside itself whose pseudonormals point "out":
+      // leave every sign to the winding number there
+      if ((built ? built.selfIntersections : countSelfIntersections(this.bvh, mesh.indices)) > 0) clean.fill(0);
+      // a component facing inwards (negative signed volume) is left to the winding number too
       const order = this.bvh.order;
-      for (let i = 0; i < order.length; i++) if (!(vol[labels[order[i]]] > 0)) clean[i] = 0;
+      for (let i = 0; i < order.length; i++) if (!(vol![labels![order[i]]] > 0)) clean[i] = 0;
       this.bvh.pn = pn;
       this.bvh.clean = clean;
       // a closed, clean surface: pseudonormals are exact everywhere; otherwise only near clean surface

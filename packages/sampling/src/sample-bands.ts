@@ -5,6 +5,9 @@ import {
 import { DEFAULT_SAMPLE_BANDS, SAMPLE_MIXES, type Band, type BandSamples, type SampleBandsOptions } from "./api.js";
 import { MeshSdf } from "./mesh-sdf.js";
 import { fastMeshEdges } from "./internal/mesh-edges.js";
+import { keptTriangles } from "./internal/kept-triangles.js";
+import { requestBvh, startWorkers } from "./internal/worker-pool.js";
+import { availableParallelism } from "node:os";
 
 const fn = "sampleBands";
 
@@ -128,8 +131,11 @@ export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBands
  * `sampleBands` for the same rng state, whatever the number of threads.
  */
 export const sampleBandsParallel = async (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng; threads?: number }): Promise<BandSamples> => {
-  const d = drawBands(mesh, count, opts);
-  d.sdf.signedRangeParallel(d.points, d.dist, d.hints, opts.threads);
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
+  // a cold pool starts now and its workers join in once they are up
+  if (threads > 1) void startWorkers(threads - 1).catch(() => undefined);
+  const d = drawBands(mesh, count, opts, threads);
+  d.sdf.signedRangeParallel(d.points, d.dist, d.hints, threads);
   d.o.onProgress?.(1);
   return finish(d);
 };
@@ -149,7 +155,7 @@ const finish = (d: ReturnType<typeof drawBands>): BandSamples => {
   };
 };
 
-const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }) => {
+const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }, threads = 1) => {
   assertValidMesh(fn, mesh);
   if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError(fn, "count", "an integer >= 1", count);
   const o = { ...DEFAULT_SAMPLE_BANDS, ...opts };
@@ -164,7 +170,8 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
     m = nm.mesh;
     transform = { offset: nm.offset, scale: nm.scale };
   }
-  const sdf = new MeshSdf(m, o.sdf);
+  // with threads, a ready pool worker builds the BVH while this thread draws the points
+  const pending = threads > 1 ? requestBvh(m.positions, m.indices, keptTriangles(m)) : undefined;
   const counts = splitCount(count, bands);
   const points = new Float32Array(count * 3), dist = new Float32Array(count), band = new Uint8Array(count);
   const normals = new Float32Array(count * 3), faceIds = new Uint32Array(count);
@@ -216,5 +223,6 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
     }
     o.onProgress?.((0.1 * k) / count);
   });
+  const sdf = new MeshSdf(m, o.sdf, pending);
   return { o, sdf, points, dist, band, normals, faceIds, isSurface, hints, bands, transform, count };
 };

@@ -508,21 +508,17 @@ export const signedRangeBvh = (bvh: FlatBvh, mode: number, beta: number, points:
   }
 };
 
-/** Copy the BVH's arrays into SharedArrayBuffers (for worker threads). */
+/** Copy the BVH's arrays into SharedArrayBuffers (for worker threads); arrays already shared are kept. */
 export const shareBvh = (bvh: FlatBvh): FlatBvh => {
-  const share = <T extends Float64Array | Int32Array | Uint32Array>(a: T): T => {
+  const share = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T): T => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
     const C = a.constructor as { new (b: SharedArrayBuffer): T };
     const s = new C(new SharedArrayBuffer(a.byteLength));
     s.set(a as never);
     return s;
   };
-  const shareU8 = (a: Uint8Array) => {
-    const u = new Uint8Array(new SharedArrayBuffer(a.byteLength));
-    u.set(a);
-    return u;
-  };
   return {
     tri: share(bvh.tri), order: share(bvh.order), rank: share(bvh.rank), bounds: share(bvh.bounds), left: share(bvh.left), start: share(bvh.start), count: share(bvh.count), dipole: share(bvh.dipole), nodeCount: bvh.nodeCount,
-    ...(bvh.pn ? { pn: share(bvh.pn), clean: shareU8(bvh.clean!), pnMaxDist: bvh.pnMaxDist } : {}),
+    ...(bvh.pn ? { pn: share(bvh.pn), clean: share(bvh.clean!), pnMaxDist: bvh.pnMaxDist } : {}),
   };
 };

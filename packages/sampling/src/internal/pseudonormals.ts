@@ -7,14 +7,20 @@ import type { Mesh, MeshEdges } from "@sdfkit/sdf-core";
  * whose vertices are all at least `rings + 1` edges away from any defect (boundary, non-manifold or
  * inconsistently oriented edge, degenerate triangle, pinch vertex joining separate fans): only there
  * does the sign of (p − q)·n of the closest feature equal the inside test of a closed surface.
+ * Built in two steps, {@link surfaceNormals} (no BVH needed) and {@link pseudonormalsInOrder}.
  */
-export const buildPseudonormals = (
-  mesh: Mesh,
-  e: MeshEdges,
-  keep: Uint8Array,
-  order: Uint32Array,
-  rings = 2,
-): { pn: Float64Array; clean: Uint8Array; defects: number } => {
+
+/** The part of {@link pseudonormalsInOrder} that needs no BVH: face and vertex normals, defects grown by `rings`. */
+export interface SurfaceNormals {
+  fn: Float64Array;
+  vn: Float64Array;
+  /** 1 at vertices within `rings` edges of a defect */
+  front: Uint8Array;
+  defects: number;
+}
+
+/** Face and vertex normals and the defect set grown by `rings` (see {@link pseudonormalsInOrder}). */
+export const surfaceNormals = (mesh: Mesh, e: MeshEdges, keep: Uint8Array, rings = 2): SurfaceNormals => {
   const p = mesh.positions, idx = mesh.indices;
   const nt = idx.length / 3, nv = p.length / 3, ne = e.edges.length / 2;
   const fn = new Float64Array(nt * 3);
@@ -85,6 +91,13 @@ export const buildPseudonormals = (
     }
     front = next;
   }
+  return { fn, vn, front, defects };
+};
+
+/** The pseudonormals and `clean` flags from {@link surfaceNormals}, in the BVH's leaf order `order`. */
+export const pseudonormalsInOrder = (mesh: Mesh, e: MeshEdges, sn: SurfaceNormals, order: Uint32Array): { pn: Float64Array; clean: Uint8Array; defects: number } => {
+  const idx = mesh.indices;
+  const { fn, vn, front, defects } = sn;
   const pn = new Float64Array(order.length * 21);
   const clean = new Uint8Array(order.length);
   for (let i = 0; i < order.length; i++) {

@@ -1,8 +1,9 @@
 /** @internal Worker thread of the pool (worker-pool.ts): claims chunks of signed-distance jobs over shared buffers. */
 import { parentPort } from "node:worker_threads";
-import { runSignedChunks, type SignedJob } from "./worker-pool.js";
+import { runBuild, runSignedChunks, type BuildJob, type SignedJob } from "./worker-pool.js";
 
-parentPort!.on("message", (job: SignedJob) => {
+parentPort!.on("message", (job: SignedJob | { build: BuildJob }) => {
+  if ("build" in job) return runBuild(job.build);
   try {
     runSignedChunks(job, true);
   } catch {
