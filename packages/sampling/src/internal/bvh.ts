@@ -281,10 +281,19 @@ export const buildBvh = (positions: Float32Array, indices: Uint32Array, keep: Ui
 
 /** Offsets (into a triangle's 21 pseudonormal doubles) of the feature the last closest point lies on. */
 const R_FACE = 0, R_AB = 3, R_BC = 6, R_CA = 9, R_A = 12, R_B = 15, R_C = 18;
-let _region = 0, _qx = 0, _qy = 0, _qz = 0;
 
-/** Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection 5.1.5); remembers the closest point and its feature. */
-export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: number, pz: number): number => {
+/**
+ * What the last {@link pointTriangle} and {@link closestDist2} call found: [qx, qy, qz, feature
+ * offset, squared distance]. A typed array, so that no double is boxed: a double returned from a
+ * call that V8 does not inline is a heap allocation, millions of them per batch.
+ */
+export const closestPoint = new Float64Array(5);
+
+/**
+ * Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection 5.1.5), with
+ * the closest point and its feature, into {@link closestPoint}.
+ */
+export const pointTriangle = (t: Float64Array, o: number, px: number, py: number, pz: number): void => {
   const ax = t[o], ay = t[o + 1], az = t[o + 2];
   const abx = t[o + 3] - ax, aby = t[o + 4] - ay, abz = t[o + 5] - az;
   const acx = t[o + 6] - ax, acy = t[o + 7] - ay, acz = t[o + 8] - az;
@@ -322,9 +331,9 @@ export const pointTriangleDist2 = (t: Float64Array, o: number, px: number, py: n
       }
     }
   }
-  _region = region; _qx = qx; _qy = qy; _qz = qz;
   const dx = px - qx, dy = py - qy, dz = pz - qz;
-  return dx * dx + dy * dy + dz * dz;
+  closestPoint[0] = qx; closestPoint[1] = qy; closestPoint[2] = qz; closestPoint[3] = region;
+  closestPoint[4] = dx * dx + dy * dy + dz * dz;
 };
 
 const boxDist2 = (b: Float64Array, o: number, x: number, y: number, z: number): number => {
@@ -337,9 +346,6 @@ const boxDist2 = (b: Float64Array, o: number, x: number, y: number, z: number): 
 const stackBuf = new Int32Array(256);
 const distBuf = new Float64Array(256);
 
-/** The closest point and feature of the last {@link closestDist2} query: [qx, qy, qz, feature offset]. */
-export const closestPoint = new Float64Array(4);
-
 /**
  * Exact squared distance to the closest triangle; `hit[0]` receives its leaf-order index, {@link closestPoint} the point.
  * `hint` (a leaf-order triangle index, e.g. the triangle a near-surface sample was drawn from) seeds
@@ -348,10 +354,10 @@ export const closestPoint = new Float64Array(4);
 export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit: Int32Array, hint = -1): number => {
   const { bounds, left, tri } = bvh;
   let best = Infinity, bestI = -1, sp = 0;
-  let bqx = 0, bqy = 0, bqz = 0, breg = 0;
   if (hint >= 0) {
-    best = pointTriangleDist2(tri, hint * 9, x, y, z);
-    bestI = hint; bqx = _qx; bqy = _qy; bqz = _qz; breg = _region;
+    pointTriangle(tri, hint * 9, x, y, z);
+    best = closestPoint[4];
+    bestI = hint;
   }
   stackBuf[sp] = 0;
   distBuf[sp++] = boxDist2(bounds, 0, x, y, z);
@@ -362,8 +368,8 @@ export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit:
     if (l < 0) {
       const s = (-1 - l) >> 3, e = s + ((-1 - l) & 7);
       for (let i = s; i < e; i++) {
-        const d = pointTriangleDist2(tri, i * 9, x, y, z);
-        if (d < best) { best = d; bestI = i; bqx = _qx; bqy = _qy; bqz = _qz; breg = _region; }
+        pointTriangle(tri, i * 9, x, y, z);
+        if (closestPoint[4] < best) { best = closestPoint[4]; bestI = i; }
       }
     } else {
       const dl = boxDist2(bounds, l * 6, x, y, z), dr = boxDist2(bounds, (l + 1) * 6, x, y, z);
@@ -378,7 +384,7 @@ export const closestDist2 = (bvh: FlatBvh, x: number, y: number, z: number, hit:
     }
   }
   hit[0] = bestI;
-  closestPoint[0] = bqx; closestPoint[1] = bqy; closestPoint[2] = bqz; closestPoint[3] = breg;
+  if (bestI >= 0) pointTriangle(tri, bestI * 9, x, y, z); // its closest point and feature
   return best;
 };
 
@@ -466,11 +472,18 @@ export const rayCrossings = (bvh: FlatBvh, x: number, y: number, z: number, dx: 
   return hits;
 };
 
+/** |winding − 1/2| below which the hierarchical winding number is recomputed with a 4x larger beta. */
+const AMBIGUOUS = 0.05;
+
 const RAYS = [0.5773, 0.5774, 0.5775, -0.6412, 0.3211, -0.6969, 0.2137, -0.9012, 0.3771];
 
 /** Inside test: |winding| > 0.5 (`beta` as in {@link windingNumber}), or majority of 3 ray-parity votes. */
 export const insideTest = (bvh: FlatBvh, raycast: boolean, beta: number, x: number, y: number, z: number): boolean => {
-  if (!raycast) return Math.abs(windingNumber(bvh, x, y, z, beta)) > 0.5;
+  if (!raycast) {
+    const w = Math.abs(windingNumber(bvh, x, y, z, beta));
+    // within the far-field approximation's error of 1/2 (points in a hole's mouth): ask again, 4x farther out
+    return beta > 0 && Math.abs(w - 0.5) < AMBIGUOUS ? Math.abs(windingNumber(bvh, x, y, z, 4 * beta)) > 0.5 : w > 0.5;
+  }
   let votes = 0;
   for (let r = 0; r < 9; r += 3) votes += rayCrossings(bvh, x, y, z, RAYS[r], RAYS[r + 1], RAYS[r + 2]) & 1;
   return votes >= 2;
