@@ -8,7 +8,7 @@
  *   persistent pool, started beforehand (MeshSdf.startWorkers) as in any session that samples more
  *   than one mesh.
  * - `2 threads, cold`: the first sampleBandsParallel call of a fresh process (a child process), pool
- *   start-up included. From sources the worker loads tsx first, which the built package does not:
+ *   start-up and JIT warm-up included. From sources the worker loads tsx first, which the built package does not:
  *   when packages/sampling/dist is newer than src, the built package's cold call is measured too.
  * - BENCH_BASELINE=/path/to/other/checkout/packages/sampling/src/index.ts: that version's sampleBands
  *   and sampleBandsParallel (2 threads) in the same run, interleaved (e.g. main's).
