@@ -27,7 +27,7 @@ export const SIGN_WINDING = 0;
 export const SIGN_RAYCAST = 1;
 export const SIGN_PSEUDONORMAL = 2;
 
-/** Largest leaf (triangles): small leaves keep the winding number's exact near field cheap. */
+/** Largest leaf (triangles; at most 7, leaves are packed as 8 · start + count): small leaves keep the winding number's exact near field cheap. */
 const LEAF = 2;
 /** Depth below which splits are SAH splits; deeper ranges are halved (at most log2(n) more levels). */
 const SAH_DEPTH = 64;
