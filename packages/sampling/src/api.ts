@@ -17,7 +17,11 @@ export interface MeshSdfOptions {
    * @defaultValue "auto"
    */
   sign: SignMethod | "auto";
-  /** Far-field accuracy of the hierarchical winding number (0 = exact, O(T) per query). @defaultValue 2 */
+  /**
+   * Far-field accuracy of the hierarchical winding number (0 = exact, O(T) per query). A sign whose
+   * winding number comes out within 0.05 of ½ (points in the mouth of a hole) is decided again with
+   * 4 × `beta`. @defaultValue 2
+   */
   beta: number;
   /** With `"pseudonormal"` on an imperfect mesh: the largest distance (fraction of the bounding-box diagonal) decided by pseudonormals. @defaultValue 0.05 */
   pseudonormalRange: number;

@@ -1,9 +1,13 @@
 import {
-  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, meshEdges, normalizeMesh, sampleSurface, triangleNormals,
+  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, sampleSurface, triangleNormals,
   type Mesh, type Rng,
 } from "@sdfkit/sdf-core";
 import { DEFAULT_SAMPLE_BANDS, SAMPLE_MIXES, type Band, type BandSamples, type SampleBandsOptions } from "./api.js";
 import { MeshSdf } from "./mesh-sdf.js";
+import { fastMeshEdges } from "./internal/mesh-edges.js";
+import { keptTriangles } from "./internal/kept-triangles.js";
+import { requestBvh, startWorkers } from "./internal/worker-pool.js";
+import { availableParallelism } from "node:os";
 
 const fn = "sampleBands";
 
@@ -34,7 +38,7 @@ const splitCount = (count: number, bands: Band[]): number[] => {
 
 /** Feature edges (sharp, boundary, non-manifold, face-id border) as vertex pairs with a length CDF. */
 const featureEdges = (mesh: Mesh, sharpAngle: number): { pairs: number[]; cdf: Float64Array } => {
-  const e = meshEdges(mesh);
+  const e = fastMeshEdges(mesh.indices, mesh.positions.length / 3);
   const ang = edgeDihedralAngles(mesh, e, triangleNormals(mesh));
   const pairs: number[] = [], lens: number[] = [];
   const P = mesh.positions;
@@ -61,6 +65,47 @@ const pickCdf = (cdf: Float64Array, u: number): number => {
   return lo;
 };
 
+/** Cumulative (doubled) triangle areas in float64, as sdf-core's sampleSurface builds them. */
+const areaCdf = (mesh: Mesh): Float64Array => {
+  const p = mesh.positions, idx = mesh.indices;
+  const nt = idx.length / 3;
+  const cdf = new Float64Array(nt);
+  let total = 0;
+  for (let t = 0; t < nt; t++) {
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    total += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+    cdf[t] = total;
+  }
+  return cdf;
+};
+
+/**
+ * Near-surface band: `n` stratified area-weighted surface points (the same draws as
+ * `sampleSurface(mesh, n, { rng, stratified: true })`: u_i = (i + r) / n walks the area CDF
+ * upwards, so no search is needed, and no normals are made), written at sample `k` on, then each
+ * coordinate jittered by `sigma` · N(0, 1). `hints` receives each point's triangle.
+ */
+const drawNear = (mesh: Mesh, cdf: Float64Array, n: number, sigma: number, rng: Rng, points: Float32Array, hints: Int32Array, k: number): void => {
+  const p = mesh.positions, idx = mesh.indices;
+  const last = cdf.length - 1, total = cdf[last];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const u = ((i + rng.next()) / n) * total;
+    while (t < last && cdf[t] <= u) t++;
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const s1 = Math.sqrt(rng.next()), r2 = rng.next();
+    const wa = 1 - s1, wb = s1 * (1 - r2), wc = s1 * r2;
+    const o = 3 * (k + i);
+    points[o] = wa * p[a] + wb * p[b] + wc * p[c];
+    points[o + 1] = wa * p[a + 1] + wb * p[b + 1] + wc * p[c + 1];
+    points[o + 2] = wa * p[a + 2] + wb * p[b + 2] + wc * p[c + 2];
+    hints[k + i] = t;
+  }
+  for (let j = 3 * k, e = 3 * (k + n); j < e; j++) points[j] += sigma * rng.normal();
+};
+
 /**
  * Multi-band DeepSDF training samples of a mesh: surface, Gaussian near-surface bands, uniform
  * volume and feature-aware bands (see {@link SAMPLE_MIXES}), with exact signed distance from
@@ -74,19 +119,23 @@ export const sampleBands = (mesh: Mesh, count: number, opts: Partial<SampleBands
   const CHUNK = 8192;
   for (let s = 0; s < count; s += CHUNK) {
     const e = Math.min(count, s + CHUNK);
-    d.sdf.signedRange(d.points, d.dist, s, e);
+    d.sdf.signedRange(d.points, d.dist, s, e, d.hints);
     d.o.onProgress?.(0.1 + (0.9 * e) / count);
   }
   return finish(d);
 };
 
 /**
- * {@link sampleBands} with the signed distances computed on worker threads over shared buffers
- * ({@link MeshSdf.signedDistanceParallel}); same samples as `sampleBands` for the same rng state.
+ * {@link sampleBands} with the signed distances computed on this thread and `threads - 1` workers of
+ * a persistent pool over shared buffers ({@link MeshSdf.signedDistanceParallel}); same samples as
+ * `sampleBands` for the same rng state, whatever the number of threads.
  */
 export const sampleBandsParallel = async (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng; threads?: number }): Promise<BandSamples> => {
-  const d = drawBands(mesh, count, opts);
-  d.dist.set(await d.sdf.signedDistanceParallel(d.points, { threads: opts.threads }));
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
+  // a cold pool starts now and its workers join in once they are up
+  if (threads > 1) void startWorkers(threads - 1).catch(() => undefined);
+  const d = drawBands(mesh, count, opts, threads);
+  d.sdf.signedRangeParallel(d.points, d.dist, d.hints, threads);
   d.o.onProgress?.(1);
   return finish(d);
 };
@@ -106,7 +155,7 @@ const finish = (d: ReturnType<typeof drawBands>): BandSamples => {
   };
 };
 
-const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }) => {
+const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> & { rng: Rng }, threads = 1) => {
   assertValidMesh(fn, mesh);
   if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError(fn, "count", "an integer >= 1", count);
   const o = { ...DEFAULT_SAMPLE_BANDS, ...opts };
@@ -121,12 +170,16 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
     m = nm.mesh;
     transform = { offset: nm.offset, scale: nm.scale };
   }
-  const sdf = new MeshSdf(m, o.sdf);
+  // with threads, a ready pool worker builds the BVH while this thread draws the points
+  const pending = threads > 1 ? requestBvh(m.positions, m.indices, keptTriangles(m)) : undefined;
   const counts = splitCount(count, bands);
   const points = new Float32Array(count * 3), dist = new Float32Array(count), band = new Uint8Array(count);
   const normals = new Float32Array(count * 3), faceIds = new Uint32Array(count);
   const isSurface = new Uint8Array(count);
+  // the triangle each near-surface sample was drawn from seeds its closest-point search (-1: none)
+  const hints = new Int32Array(count).fill(-1);
   let feat: ReturnType<typeof featureEdges> | undefined;
+  let cdf: Float64Array | undefined;
   let k = 0;
   bands.forEach((b, bi) => {
     const n = counts[bi];
@@ -142,8 +195,9 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
       const P = m.positions;
       if (feat.cdf.length === 0) {
         // no feature edges on a smooth closed mesh: fall back to the near-surface band
-        const s = sampleSurface(m, n, { rng, stratified: true });
-        for (let i = 0; i < n; i++, k++) { for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal(); band[k] = bi; }
+        drawNear(m, (cdf ??= areaCdf(m)), n, b.sigma, rng, points, hints, k);
+        band.fill(bi, k, k + n);
+        k += n;
         return;
       }
       for (let i = 0; i < n; i++, k++) {
@@ -152,19 +206,23 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
         for (let c = 0; c < 3; c++) points[k * 3 + c] = P[a + c] + t * (P[c2 + c] - P[a + c]) + b.sigma * rng.normal();
         band[k] = bi;
       }
+    } else if (b.kind === "near") {
+      cdf ??= areaCdf(m);
+      drawNear(m, cdf, n, b.sigma, rng, points, hints, k);
+      band.fill(bi, k, k + n);
+      k += n;
     } else {
       const s = sampleSurface(m, n, { rng, stratified: true });
+      points.set(s.points, 3 * k);
+      normals.set(s.normals, 3 * k);
       for (let i = 0; i < n; i++, k++) {
         band[k] = bi;
-        if (b.kind === "surface") {
-          points.set(s.points.subarray(i * 3, i * 3 + 3), k * 3);
-          normals.set(s.normals.subarray(i * 3, i * 3 + 3), k * 3);
-          faceIds[k] = m.faceIds ? m.faceIds[s.faces[i]] : s.faces[i];
-          isSurface[k] = 1;
-        } else for (let c = 0; c < 3; c++) points[k * 3 + c] = s.points[i * 3 + c] + b.sigma * rng.normal();
+        faceIds[k] = m.faceIds ? m.faceIds[s.faces[i]] : s.faces[i];
+        isSurface[k] = 1;
       }
     }
     o.onProgress?.((0.1 * k) / count);
   });
-  return { o, sdf, points, dist, band, normals, faceIds, isSurface, bands, transform, count };
+  const sdf = new MeshSdf(m, o.sdf, pending);
+  return { o, sdf, points, dist, band, normals, faceIds, isSurface, hints, bands, transform, count };
 };

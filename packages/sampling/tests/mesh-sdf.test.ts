@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, MeshError, normalizeMesh, sampleSurface, type Mesh } from "@sdfkit/sdf-core";
+import { createRng, MeshError, meshReport, normalizeMesh, sampleSurface, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { MeshSdf } from "@sdfkit/sampling";
 import { sharedData } from "../../../test-utils/shared-data.js";
@@ -160,6 +160,13 @@ describe("MeshSdf", () => {
     const pts = randomPoints(6000, -1, 1, 9);
     const par = await sdf.signedDistanceParallel(pts, { threads: 2, minPoints: 1000 });
     expect(par).toEqual(sdf.signedDistance(pts));
+    // once the pool is up, the worker takes part (chunks of 2048 points go to whichever thread is free)
+    await MeshSdf.startWorkers(2);
+    const many = randomPoints(100_000, -1, 1, 10), out = new Float32Array(100_000);
+    let byWorkers = 0;
+    for (let k = 0; k < 5 && byWorkers === 0; k++) byWorkers = sdf.signedRangeParallel(many, out, undefined, 2);
+    expect(byWorkers).toBeGreaterThan(0);
+    expect(out).toEqual(sdf.signedDistance(many));
   });
 
   it("typed errors on bad input", () => {
@@ -167,6 +174,14 @@ describe("MeshSdf", () => {
     expect(() => new MeshSdf({ positions: new Float32Array([0, 0, NaN, 1, 0, 0, 0, 1, 0]), indices: new Uint32Array([0, 1, 2]) })).toThrow(MeshError);
     expect(() => new MeshSdf({ positions: new Float32Array([0, 0, 0, 1, 0, 0, 2, 0, 0]), indices: new Uint32Array([0, 1, 2]) })).toThrow(MeshError);
     expect(() => new MeshSdf({ positions: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0]), indices: new Uint32Array([0, 1, 2, 1, 3, 2]) })).toThrow(/zero volume/);
+  });
+
+  it("openness equals sdf-core's meshReport on every shared OBJ mesh", async () => {
+    for (const f of ["cow", "fandisk", "rocker-arm", "spot", "stanford-bunny", "suzanne", "teapot"]) {
+      const mesh = await readMesh(sharedData("obj", `${f}.obj`));
+      const r = meshReport(mesh), o = new MeshSdf(mesh).openness;
+      expect([o.boundaryEdges, o.nonManifoldEdges, o.degenerateTriangles], f).toEqual([r.boundaryEdges, r.nonManifoldEdges, r.degenerateTriangles]);
+    }
   });
 
   const real = ["stanford-bunny.obj", "teapot.obj", "suzanne.obj", "cow.obj"];

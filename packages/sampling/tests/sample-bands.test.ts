@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRng, edgeDihedralAngles, InvalidArgumentError, meshEdges, normalizeMesh, triangleNormals, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh } from "@sdfkit/sdf-core/node";
-import { decodeNpz, encodeNpz, MeshSampleSource, resolveMix, sampleBands, sampleBandsParallel, SAMPLE_MIXES, splitBySign, subsampleBalanced } from "@sdfkit/sampling";
+import { decodeNpz, encodeNpz, MeshSampleSource, MeshSdf, resolveMix, sampleBands, sampleBandsParallel, SAMPLE_MIXES, splitBySign, subsampleBalanced } from "@sdfkit/sampling";
 import { sharedData } from "../../../test-utils/shared-data.js";
 
 /** Axis-aligned box [-a, a]³ (closed, outward) with 2 triangles per face. */
@@ -111,11 +111,18 @@ describe("sampleBands", () => {
     expect(med(1)).toBeGreaterThan(3 * med(0)); // plain near-surface band is spread over the faces
   });
 
-  it("sampleBandsParallel (2 worker threads) equals sampleBands", async () => {
+  it("sampleBandsParallel (2 threads) equals sampleBands, with a cold and with a warm worker pool", async () => {
     const a = sampleBands(box(0.3), 60_000, { rng: createRng(4), mix: "seed-v2" });
     const b = await sampleBandsParallel(box(0.3), 60_000, { rng: createRng(4), mix: "seed-v2", threads: 2 });
     expect(b.samples.sdf).toEqual(a.samples.sdf);
     expect(b.samples.points).toEqual(a.samples.points);
+    // warm: the worker builds the BVH while this thread draws the points, then both answer queries
+    await MeshSdf.startWorkers(2);
+    const mesh = await readMesh(sharedData("obj", "stanford-bunny.obj"));
+    const c = sampleBands(mesh, 60_000, { rng: createRng(5), mix: "deepsdf" });
+    const d = await sampleBandsParallel(mesh, 60_000, { rng: createRng(5), mix: "deepsdf", threads: 2 });
+    expect(d.samples.points).toEqual(c.samples.points);
+    expect(d.samples.sdf).toEqual(c.samples.sdf);
   });
 
   it("B-rep face borders (mesh.faceIds) drive the feature band even with no sharp edges", () => {

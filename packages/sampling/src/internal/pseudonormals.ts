@@ -7,36 +7,43 @@ import type { Mesh, MeshEdges } from "@sdfkit/sdf-core";
  * whose vertices are all at least `rings + 1` edges away from any defect (boundary, non-manifold or
  * inconsistently oriented edge, degenerate triangle, pinch vertex joining separate fans): only there
  * does the sign of (p − q)·n of the closest feature equal the inside test of a closed surface.
+ * Built in two steps, {@link surfaceNormals} (no BVH needed) and {@link pseudonormalsInOrder}.
  */
-export const buildPseudonormals = (
-  mesh: Mesh,
-  e: MeshEdges,
-  keep: Uint8Array,
-  order: Uint32Array,
-  rings = 2,
-): { pn: Float64Array; clean: Uint8Array; defects: number } => {
+
+/** The part of {@link pseudonormalsInOrder} that needs no BVH: face and vertex normals, defects grown by `rings`. */
+export interface SurfaceNormals {
+  fn: Float64Array;
+  vn: Float64Array;
+  /** 1 at vertices within `rings` edges of a defect */
+  front: Uint8Array;
+  defects: number;
+}
+
+/** Face and vertex normals and the defect set grown by `rings` (see {@link pseudonormalsInOrder}). */
+export const surfaceNormals = (mesh: Mesh, e: MeshEdges, keep: Uint8Array, rings = 2): SurfaceNormals => {
   const p = mesh.positions, idx = mesh.indices;
   const nt = idx.length / 3, nv = p.length / 3, ne = e.edges.length / 2;
   const fn = new Float64Array(nt * 3);
   const vn = new Float64Array(nv * 3);
   for (let t = 0; t < nt; t++) {
     if (!keep[t]) continue;
-    const a = idx[3 * t], b = idx[3 * t + 1], c = idx[3 * t + 2];
-    const ux = p[3 * b] - p[3 * a], uy = p[3 * b + 1] - p[3 * a + 1], uz = p[3 * b + 2] - p[3 * a + 2];
-    const vx = p[3 * c] - p[3 * a], vy = p[3 * c + 1] - p[3 * a + 1], vz = p[3 * c + 2] - p[3 * a + 2];
-    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
-    const l = Math.hypot(nx, ny, nz) || 1;
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const abx = p[b] - p[a], aby = p[b + 1] - p[a + 1], abz = p[b + 2] - p[a + 2];
+    const acx = p[c] - p[a], acy = p[c + 1] - p[a + 1], acz = p[c + 2] - p[a + 2];
+    const bcx = p[c] - p[b], bcy = p[c + 1] - p[b + 1], bcz = p[c + 2] - p[b + 2];
+    let nx = aby * acz - abz * acy, ny = abz * acx - abx * acz, nz = abx * acy - aby * acx;
+    const l = Math.sqrt(nx * nx + ny * ny + nz * nz) || 1;
     nx /= l; ny /= l; nz /= l;
     fn[3 * t] = nx; fn[3 * t + 1] = ny; fn[3 * t + 2] = nz;
-    const vs = [a, b, c];
-    for (let k = 0; k < 3; k++) {
-      const v = vs[k], v1 = vs[(k + 1) % 3], v2 = vs[(k + 2) % 3];
-      const e1x = p[3 * v1] - p[3 * v], e1y = p[3 * v1 + 1] - p[3 * v + 1], e1z = p[3 * v1 + 2] - p[3 * v + 2];
-      const e2x = p[3 * v2] - p[3 * v], e2y = p[3 * v2 + 1] - p[3 * v + 1], e2z = p[3 * v2 + 2] - p[3 * v + 2];
-      const cos = (e1x * e2x + e1y * e2y + e1z * e2z) / (Math.hypot(e1x, e1y, e1z) * Math.hypot(e2x, e2y, e2z) || 1);
-      const ang = Math.acos(Math.max(-1, Math.min(1, cos)));
-      vn[3 * v] += ang * nx; vn[3 * v + 1] += ang * ny; vn[3 * v + 2] += ang * nz;
-    }
+    // corner angles at a, b, c
+    const lab = Math.sqrt(abx * abx + aby * aby + abz * abz), lac = Math.sqrt(acx * acx + acy * acy + acz * acz);
+    const lbc = Math.sqrt(bcx * bcx + bcy * bcy + bcz * bcz);
+    const angA = cornerAngle(abx * acx + aby * acy + abz * acz, lab * lac);
+    const angB = cornerAngle(-(abx * bcx + aby * bcy + abz * bcz), lab * lbc);
+    const angC = cornerAngle(acx * bcx + acy * bcy + acz * bcz, lac * lbc);
+    vn[a] += angA * nx; vn[a + 1] += angA * ny; vn[a + 2] += angA * nz;
+    vn[b] += angB * nx; vn[b + 1] += angB * ny; vn[b + 2] += angB * nz;
+    vn[c] += angC * nx; vn[c + 1] += angC * ny; vn[c + 2] += angC * nz;
   }
   // defects: vertices of bad edges and degenerate triangles
   const bad = new Uint8Array(nv);
@@ -44,11 +51,6 @@ export const buildPseudonormals = (
   // union-find over face corners (3t + k) joined across manifold, consistent edges: more than one set at a vertex = a pinch
   const parent = new Int32Array(3 * nt);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const cornerOf = (t: number, v: number) => (idx[3 * t] === v ? 3 * t : idx[3 * t + 1] === v ? 3 * t + 1 : 3 * t + 2);
   for (let i = 0; i < ne; i++) {
     const a = e.edges[2 * i], b = e.edges[2 * i + 1];
     const o0 = e.edgeFaceOffsets[i], o1 = e.edgeFaceOffsets[i + 1];
@@ -58,14 +60,12 @@ export const buildPseudonormals = (
       if (!keep[t1] || !keep[t2]) ok = false;
       else {
         // consistent orientation: a→b in one face and b→a in the other
-        const dir = (t: number) => {
-          for (let k = 0; k < 3; k++) if (idx[3 * t + k] === a && idx[3 * t + ((k + 1) % 3)] === b) return 1;
-          return -1;
-        };
-        if (dir(t1) === dir(t2)) ok = false;
+        const c1a = corner(idx, t1, a), c2a = corner(idx, t2, a);
+        const fwd1 = idx[c1a - (c1a % 3) + ((c1a + 1) % 3)] === b, fwd2 = idx[c2a - (c2a % 3) + ((c2a + 1) % 3)] === b;
+        if (fwd1 === fwd2) ok = false;
         else {
-          parent[find(cornerOf(t1, a))] = find(cornerOf(t2, a));
-          parent[find(cornerOf(t1, b))] = find(cornerOf(t2, b));
+          union(parent, c1a, c2a);
+          union(parent, corner(idx, t1, b), corner(idx, t2, b));
         }
       }
     }
@@ -74,7 +74,7 @@ export const buildPseudonormals = (
   const root = new Int32Array(nv).fill(-1);
   for (let c = 0; c < 3 * nt; c++) {
     const v = idx[c];
-    const r = find(c);
+    const r = find(parent, c);
     if (root[v] === -1) root[v] = r;
     else if (root[v] !== r) bad[v] = 1;
   }
@@ -91,24 +91,47 @@ export const buildPseudonormals = (
     }
     front = next;
   }
+  return { fn, vn, front, defects };
+};
+
+/** The pseudonormals and `clean` flags from {@link surfaceNormals}, in the BVH's leaf order `order`. */
+export const pseudonormalsInOrder = (mesh: Mesh, e: MeshEdges, sn: SurfaceNormals, order: Uint32Array): { pn: Float64Array; clean: Uint8Array; defects: number } => {
+  const idx = mesh.indices;
+  const { fn, vn, front, defects } = sn;
   const pn = new Float64Array(order.length * 21);
   const clean = new Uint8Array(order.length);
   for (let i = 0; i < order.length; i++) {
     const t = order[i];
     const o = i * 21;
-    const vs = [idx[3 * t], idx[3 * t + 1], idx[3 * t + 2]];
     pn[o] = fn[3 * t]; pn[o + 1] = fn[3 * t + 1]; pn[o + 2] = fn[3 * t + 2];
     for (let k = 0; k < 3; k++) {
-      // edge (vs[k], vs[k+1]): this face's normal plus the neighbour's across it
+      // edge (v_k, v_k+1): the normals of the faces on it (this one and its neighbour)
       const eid = e.triEdges[3 * t + k];
-      const o0 = e.edgeFaceOffsets[eid], o1 = e.edgeFaceOffsets[eid + 1];
       let ex = 0, ey = 0, ez = 0;
-      for (let j = o0; j < o1; j++) { const f = e.edgeFaces[j]; ex += fn[3 * f]; ey += fn[3 * f + 1]; ez += fn[3 * f + 2]; }
+      for (let j = e.edgeFaceOffsets[eid], j1 = e.edgeFaceOffsets[eid + 1]; j < j1; j++) {
+        const f = 3 * e.edgeFaces[j];
+        ex += fn[f]; ey += fn[f + 1]; ez += fn[f + 2];
+      }
       pn[o + 3 + 3 * k] = ex; pn[o + 4 + 3 * k] = ey; pn[o + 5 + 3 * k] = ez;
-      const v = vs[k];
-      pn[o + 12 + 3 * k] = vn[3 * v]; pn[o + 13 + 3 * k] = vn[3 * v + 1]; pn[o + 14 + 3 * k] = vn[3 * v + 2];
+      const v = 3 * idx[3 * t + k];
+      pn[o + 12 + 3 * k] = vn[v]; pn[o + 13 + 3 * k] = vn[v + 1]; pn[o + 14 + 3 * k] = vn[v + 2];
     }
-    clean[i] = front[vs[0]] || front[vs[1]] || front[vs[2]] ? 0 : 1;
+    clean[i] = front[idx[3 * t]] || front[idx[3 * t + 1]] || front[idx[3 * t + 2]] ? 0 : 1;
   }
   return { pn, clean, defects };
+};
+
+/** Angle from its cosine numerator and the product of the two side lengths (0 for a zero side). */
+const cornerAngle = (dot: number, len: number): number => Math.acos(Math.max(-1, Math.min(1, dot / (len || 1))));
+
+/** Index (3t + k) of triangle t's corner at vertex v. */
+const corner = (idx: Uint32Array, t: number, v: number): number => (idx[3 * t] === v ? 3 * t : idx[3 * t + 1] === v ? 3 * t + 1 : 3 * t + 2);
+
+const find = (parent: Int32Array, i: number): number => {
+  while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+  return i;
+};
+
+const union = (parent: Int32Array, a: number, b: number): void => {
+  parent[find(parent, a)] = find(parent, b);
 };

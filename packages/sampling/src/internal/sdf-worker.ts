@@ -1,10 +1,16 @@
-/** @internal Worker thread: signed distance of a range of points over a shared BVH. */
+/** @internal Worker thread of the pool (worker-pool.ts): claims chunks of signed-distance jobs over shared buffers. */
 import { parentPort } from "node:worker_threads";
-import { signedRangeBvh, type FlatBvh } from "./bvh.js";
+import { runBuild, runSignedChunks, type BuildJob, type SignedJob } from "./worker-pool.js";
 
-interface Job { bvh: FlatBvh; mode: number; beta: number; points: Float32Array; out: Float32Array; from: number; to: number }
-
-parentPort!.on("message", (j: Job) => {
-  signedRangeBvh(j.bvh, j.mode, j.beta, j.points, j.out, j.from, j.to);
-  parentPort!.postMessage("done");
+parentPort!.on("message", (job: SignedJob | { build: BuildJob }) => {
+  if ("build" in job) return runBuild(job.build);
+  try {
+    runSignedChunks(job, true);
+  } catch {
+    // the calling thread redoes the job
+    Atomics.store(job.progress, 2, 1);
+    Atomics.add(job.progress, 1, job.n);
+    Atomics.notify(job.progress, 1);
+  }
 });
+parentPort!.postMessage("ready");

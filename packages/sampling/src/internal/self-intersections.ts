@@ -27,42 +27,64 @@ const crosses = (tri: Float64Array, a: number, b: number): boolean => {
   return false;
 };
 
+/** Do leaf-order triangles i and j cross (boxes overlap, no shared vertex, an edge of one through the other)? */
+const pairCrosses = (tri: Float64Array, order: Uint32Array, indices: Uint32Array, i: number, j: number): boolean => {
+  const a = i * 9, b = j * 9;
+  for (let d = 0; d < 3; d++) {
+    const a0 = tri[a + d], a1 = tri[a + 3 + d], a2 = tri[a + 6 + d], b0 = tri[b + d], b1 = tri[b + 3 + d], b2 = tri[b + 6 + d];
+    if (Math.max(a0, a1, a2) < Math.min(b0, b1, b2) || Math.max(b0, b1, b2) < Math.min(a0, a1, a2)) return false;
+  }
+  const ti = 3 * order[i], tj = 3 * order[j];
+  const a0 = indices[ti], a1 = indices[ti + 1], a2 = indices[ti + 2];
+  for (let k = 0; k < 3; k++) {
+    const v = indices[tj + k];
+    if (v === a0 || v === a1 || v === a2) return false;
+  }
+  return crosses(tri, a, b) || crosses(tri, b, a);
+};
+
+const overlap = (b: Float64Array, p: number, q: number): boolean =>
+  b[p] <= b[q + 3] && b[q] <= b[p + 3] && b[p + 1] <= b[q + 4] && b[q + 1] <= b[p + 4] && b[p + 2] <= b[q + 5] && b[q + 2] <= b[p + 5];
+
 /**
  * @internal Count pairs of triangles that cross each other (an edge of one passes through the other),
- * ignoring pairs that share a vertex; stops at `limit`. Uses the BVH for candidate pairs.
+ * ignoring pairs that share a vertex; stops at `limit`. Candidate pairs come from one simultaneous
+ * traversal of the BVH against itself (node pairs whose boxes overlap), each pair once.
  * Pseudonormal signs are wrong near and inside self-intersections (a buried sheet faces "out").
  */
 export const countSelfIntersections = (bvh: FlatBvh, indices: Uint32Array, limit = 1): number => {
   const { bounds, left, start, count, tri, order } = bvh;
-  const n = order.length;
-  const stack = new Int32Array(256);
-  let found = 0;
-  for (let i = 0; i < n && found < limit; i++) {
-    const o = i * 9;
-    const x0 = Math.min(tri[o], tri[o + 3], tri[o + 6]), x1 = Math.max(tri[o], tri[o + 3], tri[o + 6]);
-    const y0 = Math.min(tri[o + 1], tri[o + 4], tri[o + 7]), y1 = Math.max(tri[o + 1], tri[o + 4], tri[o + 7]);
-    const z0 = Math.min(tri[o + 2], tri[o + 5], tri[o + 8]), z1 = Math.max(tri[o + 2], tri[o + 5], tri[o + 8]);
-    const ti = order[i];
-    const a0 = indices[3 * ti], a1 = indices[3 * ti + 1], a2 = indices[3 * ti + 2];
-    let sp = 0;
-    stack[sp++] = 0;
-    while (sp > 0 && found < limit) {
-      const nd = stack[--sp];
-      const b = nd * 6;
-      if (bounds[b] > x1 || bounds[b + 3] < x0 || bounds[b + 1] > y1 || bounds[b + 4] < y0 || bounds[b + 2] > z1 || bounds[b + 5] < z0) continue;
-      const l = left[nd];
-      if (l >= 0) {
-        stack[sp++] = l;
-        stack[sp++] = l + 1;
-        continue;
+  let stack = new Int32Array(1024);
+  let sp = 0, found = 0;
+  stack[sp++] = 0;
+  stack[sp++] = 0;
+  while (sp > 0 && found < limit) {
+    const nb = stack[--sp], na = stack[--sp];
+    const la = left[na], lb = left[nb];
+    if (sp + 6 > stack.length) { const s2 = new Int32Array(stack.length * 2); s2.set(stack); stack = s2; }
+    if (na === nb) {
+      if (la >= 0) {
+        // a node against itself: each child against itself, and the two children against each other
+        stack[sp++] = la; stack[sp++] = la;
+        stack[sp++] = la + 1; stack[sp++] = la + 1;
+        stack[sp++] = la; stack[sp++] = la + 1;
+      } else {
+        for (let i = start[na], e = i + count[na]; i < e; i++)
+          for (let j = i + 1; j < e; j++) if (pairCrosses(tri, order, indices, i, j)) found++;
       }
-      for (let j = start[nd], e = j + count[nd]; j < e; j++) {
-        if (j <= i) continue;
-        const tj = order[j];
-        const b0 = indices[3 * tj], b1 = indices[3 * tj + 1], b2 = indices[3 * tj + 2];
-        if (b0 === a0 || b0 === a1 || b0 === a2 || b1 === a0 || b1 === a1 || b1 === a2 || b2 === a0 || b2 === a1 || b2 === a2) continue;
-        if (crosses(tri, o, j * 9) || crosses(tri, j * 9, o)) found++;
-      }
+      continue;
+    }
+    if (!overlap(bounds, 6 * na, 6 * nb)) continue;
+    if (la < 0 && lb < 0) {
+      for (let i = start[na], ei = i + count[na]; i < ei; i++)
+        for (let j = start[nb], ej = j + count[nb]; j < ej; j++) if (pairCrosses(tri, order, indices, i, j)) found++;
+    } else if (lb < 0 || (la >= 0 && count[na] >= count[nb])) {
+      // descend the larger (or the only inner) node
+      stack[sp++] = la; stack[sp++] = nb;
+      stack[sp++] = la + 1; stack[sp++] = nb;
+    } else {
+      stack[sp++] = na; stack[sp++] = lb;
+      stack[sp++] = na; stack[sp++] = lb + 1;
     }
   }
   return found;
