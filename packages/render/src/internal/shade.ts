@@ -37,13 +37,34 @@ const __coveredRect = (faceId: Int32Array, w: number, h: number): [number, numbe
 };
 
 /**
- * @internal Shade into RGBA: Lambert with ambient and one light fixed in view space (upper left,
+ * @internal Shade into a packed RGBA image (a new one, or `out` when it has the right size): the
+ * background, then {@link __shadeInto}.
+ */
+export const __shadeRgba = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?: RgbaImage): RgbaImage => {
+  const { width: w, height: h } = s;
+  const data = out && out.width === w && out.height === h && out.data.length === w * h * 4 ? out.data : new Uint8ClampedArray(w * h * 4);
+  const px32 = new Uint32Array(data.buffer, data.byteOffset, w * h);
+  px32.fill(__packRgba(o.background[0], o.background[1], o.background[2]));
+  __shadeInto(s, cam, o, px32, false);
+  return { width: w, height: h, data };
+};
+
+/** @internal Opaque RGBA packed little-endian into one 32-bit word (r in the low byte), channels clamped and rounded. */
+const __packRgba = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
+/** @internal A grey level for colours with r = g = b (the caller's promise): the red channel, clamped and rounded. */
+const __packGrey = (r: number) => __clamp(r);
+
+/**
+ * @internal Shade the covered pixels into `dst`, one element per pixel: packed RGBA words
+ * (`grey` false) or grey bytes (`grey` true, for parts whose every colour has r = g = b; the bytes
+ * equal the red channel of the RGBA result). Pixels not covered are left as they are (the caller
+ * has put the background there); so are all outside `s.rect`. Lambert with ambient and one light fixed in view space (upper left,
  * behind the viewer) so every view is lit alike; surfaces facing away are lit as if flipped
  * (double-sided). Edges: silhouettes where coverage changes or depth jumps by more than a continuous
  * surface of that slope can, creases where neighbouring faces' normals differ by more than
  * `creaseAngle`; pixels of the same face never make an edge.
  */
-export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?: RgbaImage): RgbaImage => {
+export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, dst: Uint32Array | Uint8Array, grey: boolean): void => {
   const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel } = s;
   const f = cam.forward, r = cam.right, u = cam.up;
   let lx = -f[0] * 0.75 + u[0] * 0.55 - r[0] * 0.35, ly = -f[1] * 0.75 + u[1] * 0.55 - r[1] * 0.35, lz = -f[2] * 0.75 + u[2] * 0.55 - r[2] * 0.35;
@@ -62,18 +83,15 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?:
     const ac = Math.abs(c);
     faceTan[k] = ac > 0.05 ? Math.sqrt(1 - ac * ac) / ac : 20;
   }
-  const data = out && out.width === w && out.height === h && out.data.length === w * h * 4 ? out.data : new Uint8ClampedArray(w * h * 4);
-  const px32 = new Uint32Array(data.buffer);
-  const pack = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
-  const bg32 = pack(o.background[0], o.background[1], o.background[2]);
+  const px32 = dst;
+  const pack = grey ? __packGrey : __packRgba;
   const pal = o.palette, np = pal.length;
   const [cr, cg, cb] = o.color;
-  px32.fill(bg32);
   const [rx0, ry0, rx1, ry1] = s.rect ?? __coveredRect(faceId, w, h);
-  if (rx1 < rx0) return { width: w, height: h, data };
+  if (rx1 < rx0) return;
   if (!pixelN && !pixelLabel) {
     // flat shading: one packed colour per face
-    const faceC = new Uint32Array(nf);
+    const faceC = grey ? new Uint8Array(nf) : new Uint32Array(nf);
     for (let k = 0; k < nf; k++) {
       const lab = faceLabel ? faceLabel[k] : NO_LABEL;
       const c = lab === NO_LABEL ? o.color : pal[lab % np];
@@ -101,7 +119,7 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?:
         else { const c = pal[lab % np]; px32[i] = pack(c[0] * k, c[1] * k, c[2] * k); }
       }
   }
-  if (!o.edges) return { width: w, height: h, data };
+  if (!o.edges) return;
   const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
   const px = 1 / cam.scale;
   const edge32 = pack(o.edgeColor[0], o.edgeColor[1], o.edgeColor[2]);
@@ -127,7 +145,6 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?:
       }
     }
   }
-  return { width: w, height: h, data };
 };
 
 /** @internal Clamp and round to 0..255. */
