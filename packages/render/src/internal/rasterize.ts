@@ -122,16 +122,27 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, faceN?: Float32Array, 
       const row = y * w;
       let l1 = a1 * (xs + 0.5) + c1, l2 = a2 * (xs + 0.5) + c2;
       let z = za + l1 * (zb - za) + l2 * (zc - za);
-      for (let x = xs; x <= xe; x++) {
-        const i = row + x;
-        if (z < depth[i]) {
-          depth[i] = z;
-          faceId[i] = t;
-          if (b1) { b1[i] = l1; b2![i] = l2; }
+      if (b1) {
+        for (let x = xs; x <= xe; x++) {
+          const i = row + x;
+          if (z < depth[i]) {
+            depth[i] = z;
+            faceId[i] = t;
+            b1[i] = l1;
+            b2![i] = l2;
+          }
+          l1 += a1;
+          l2 += a2;
+          z += zx;
         }
-        l1 += a1;
-        l2 += a2;
-        z += zx;
+      } else {
+        for (let i = row + xs, e = row + xe; i <= e; i++) {
+          if (z < depth[i]) {
+            depth[i] = z;
+            faceId[i] = t;
+          }
+          z += zx;
+        }
       }
     }
   }

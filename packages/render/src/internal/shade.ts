@@ -123,26 +123,28 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
   const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
   const px = 1 / cam.scale;
   const edge32 = pack(o.edgeColor[0], o.edgeColor[1], o.edgeColor[2]);
-  // compare each pixel with its right (step 1) and lower (step w) neighbour
-  for (let pass = 0; pass < 2; pass++) {
-    const step = pass === 0 ? 1 : w;
-    // only pairs touching the covered rectangle can differ
-    const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
-    const xe = pass === 0 ? Math.min(w - 2, rx1) : Math.min(w - 1, rx1), ye = pass === 0 ? Math.min(h - 1, ry1) : Math.min(h - 2, ry1);
-    for (let y = ys; y <= ye; y++) {
-      for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
-        const b = a + step;
-        const fa = faceId[a], fb = faceId[b];
-        if (fa === fb) continue;
-        if (fa < 0) { px32[b] = edge32; continue; }
-        if (fb < 0) { px32[a] = edge32; continue; }
-        const da = depth[a], db = depth[b];
-        const dz = da > db ? da - db : db - da;
-        const ta = faceTan[fa], tb = faceTan[fb];
-        if (dz > 1.5 * px && dz > (2 + 1.5 * (ta > tb ? ta : tb)) * px) { px32[da < db ? a : b] = edge32; continue; }
-        const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
-        if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
-      }
+  // each pixel against its right and lower neighbour, in one pass (marks depend only on faceId and
+  // depth, never on colours, so the order of the pairs does not matter)
+  const mark = (a: number, b: number, fa: number, fb: number) => {
+    if (fa < 0) { px32[b] = edge32; return; }
+    if (fb < 0) { px32[a] = edge32; return; }
+    const da = depth[a], db = depth[b];
+    const dz = da > db ? da - db : db - da;
+    const ta = faceTan[fa], tb = faceTan[fb];
+    if (dz > 1.5 * px && dz > (2 + 1.5 * (ta > tb ? ta : tb)) * px) { px32[da < db ? a : b] = edge32; return; }
+    const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
+    if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
+  };
+  // only pairs touching the covered rectangle can differ
+  const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1), xe = Math.min(w - 1, rx1), ye = Math.min(h - 1, ry1);
+  for (let y = ys; y <= ye; y++) {
+    const down = y < h - 1 ? w : 0; // 0: no lower neighbour, compare the pixel with itself
+    for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
+      const fa = faceId[a], right = x < w - 1 ? 1 : 0;
+      const fr = faceId[a + right], fd = faceId[a + down];
+      if (fa === fr && fa === fd) continue;
+      if (fa !== fr) mark(a, a + 1, fa, fr);
+      if (fa !== fd) mark(a, a + w, fa, fd);
     }
   }
 };
