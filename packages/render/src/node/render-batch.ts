@@ -42,6 +42,9 @@ export interface RenderBatchReport {
   modelsPerSecond: number;
 }
 
+/** Jobs in flight per worker: 2 keeps a worker busy while its last answer travels to this thread and the next job back. */
+const __QUEUE_DEPTH = 2;
+
 const __workerUrl = () => {
   const here = import.meta.url;
   const ext = here.endsWith(".ts") ? ".ts" : here.endsWith(".cjs") ? ".cjs" : ".js";
@@ -87,21 +90,23 @@ export const renderBatch = async (inputs: string[], opts: Partial<RenderBatchOpt
           const worker = url.pathname.endsWith(".ts")
             ? new Worker(`import("tsx/esm/api").then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
             : new Worker(url);
-          let current = -1;
+          // jobs sent and not yet answered, oldest first: the worker always has the next job queued,
+          // so it never waits for this thread between models
+          const pending: number[] = [];
           const feed = () => {
-            if (next >= jobs.length) {
-              void worker.terminate().then(() => resolve());
-              return;
+            while (pending.length < __QUEUE_DEPTH && next < jobs.length) {
+              pending.push(next);
+              worker.postMessage({ id: next, job: jobs[next++] });
             }
-            current = next++;
-            worker.postMessage({ id: current, job: jobs[current] });
+            if (pending.length === 0) void worker.terminate().then(() => resolve());
           };
           worker.on("message", (m: { id: number; ok: boolean; result?: RenderModelResult; error?: string }) => {
+            pending.splice(pending.indexOf(m.id), 1);
             finish(jobs[m.id].input, m.ok ? { ok: true, result: m.result! } : { ok: false, error: m.error! });
             feed();
           });
           worker.on("error", (e) => {
-            if (current >= 0) finish(jobs[current].input, { ok: false, error: `worker crashed: ${e.message}` });
+            for (const id of pending.splice(0)) finish(jobs[id].input, { ok: false, error: `worker crashed: ${e.message}` });
             reject(e);
           });
           feed();
