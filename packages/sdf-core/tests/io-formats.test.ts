@@ -42,6 +42,18 @@ describe("round trips", () => {
       expect(p.normals![0]).toBeCloseTo(0.5, 6);
     }
   });
+  it("binary PLY (the fast float32 / triangle path) equals the same mesh read from ASCII PLY", () => {
+    const m = ball();
+    const colors = new Float32Array(m.positions.length).map((_, i) => ((i * 7) % 10) / 9);
+    const normals = new Float32Array(m.positions.length).map((_, i) => Math.sin(i));
+    for (const extra of [{}, { normals }, { colors, normals }]) {
+      const mesh = { ...m, ...extra };
+      const a = parsePly(serializePly(mesh, { binary: false })), b = parsePly(serializePly(mesh, { binary: true }));
+      expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+      expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
+      for (const k of ["normals", "colors"] as const) expect(b[k] && Array.from(b[k]!)).toEqual(a[k] && Array.from(a[k]!));
+    }
+  });
   it("reads big-endian binary PLY and polygons", () => {
     const head = "ply\nformat binary_big_endian 1.0\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n";
     const body = new DataView(new ArrayBuffer(48 + 1 + 16));
