@@ -11,6 +11,26 @@ const _typeAlias: Record<string, PlyType> = {
 };
 const _size: Record<PlyType, number> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
 
+const _endHeader = /*@__PURE__*/ Array.from("end_header", (c) => c.charCodeAt(0));
+/** @internal Where the first "end_header" line ending (\n or \r\n) lies in the first 64 KiB: its start and its length. */
+const __endHeader = (bytes: Uint8Array): { index: number; 0: { length: number } } | undefined => {
+  const lim = Math.min(bytes.length, 65536), e = _endHeader, n = e.length;
+  for (let i = 0; i + n < lim; i++) {
+    let k = 0;
+    while (k < n && bytes[i + k] === e[k]) k++;
+    if (k < n) continue;
+    const j = bytes[i + n] === 13 ? i + n + 1 : i + n;
+    if (j < lim && bytes[j] === 10) return { index: i, 0: { length: j + 1 - i } };
+  }
+  return undefined;
+};
+/** @internal Bytes 0..end as a latin1 string (headers are short; TextDecoder's latin1 costs more than this). */
+const __latin1 = (bytes: Uint8Array, end: number): string => {
+  let s = "";
+  for (let i = 0; i < end; i += 4096) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
+  return s;
+};
+
 /** Options of {@link parsePly}. */
 export interface ParsePlyOptions {
   /** File name used in error messages. @defaultValue undefined */
@@ -27,8 +47,8 @@ export const parsePly = (bytes: Uint8Array, opts: ParsePlyOptions = {}): Mesh =>
   const file = opts.file;
   if (!(bytes instanceof Uint8Array)) throw new ParseError("PLY", `expected bytes (Uint8Array), got ${typeof bytes}`, { file });
   // header
-  const probe = new TextDecoder("latin1").decode(bytes.subarray(0, Math.min(bytes.length, 65536)));
-  const endMatch = /end_header\r?\n/.exec(probe);
+  const endMatch = __endHeader(bytes);
+  const probe = __latin1(bytes, endMatch ? endMatch.index : Math.min(bytes.length, 65536));
   if (!probe.startsWith("ply")) throw new ParseError("PLY", "missing 'ply' magic at the start", { file, line: 1 });
   if (!endMatch) throw new ParseError("PLY", "no 'end_header' line in the first 64 KiB", { file });
   const headerLines = probe.slice(0, endMatch.index).split(/\r?\n/);
