@@ -1,6 +1,6 @@
 import type { Mesh } from "@sdfkit/sdf-core";
 import type { RenderOptions } from "../api.js";
-import { __rasterize } from "./rasterize.js";
+import { __rasterize, type MeshPrep } from "./rasterize.js";
 import { __shadeInto } from "./shade.js";
 
 // Per-thread scratch: the grey frame (background outside `_greyRect`) and its PNG scanlines
@@ -23,12 +23,12 @@ const __fillRect = (a: Uint8Array, stride: number, off: number, r: [number, numb
  * and `edgeColor`, no labels) as PNG scanlines: 1 byte a pixel, every row Up-filtered (filter
  * type 2), ready for `pngFromScanlines(raw, size, size, "gray")`. The bytes equal those
  * `encodePng(renderMesh(mesh, o), { color: "gray" })` compresses, but only the part's rectangle is
- * shaded and filtered: outside it the background's Up difference is 0. `faceN` is the mesh's
- * triangle normals (computed once for all views of a model), the mesh already validated.
+ * shaded and filtered: outside it the background's Up difference is 0. `prep` is shared by all
+ * views of the (validated) mesh.
  * Returns per-thread scratch, valid until the next call.
  */
-export const __greyScanlines = (mesh: Mesh, o: RenderOptions, faceN: Float32Array): { raw: Uint8Array; width: number; height: number } => {
-  const { shade, camera } = __rasterize(mesh, o, faceN, true);
+export const __greyScanlines = (mesh: Mesh, o: RenderOptions, prep: MeshPrep): { raw: Uint8Array; width: number; height: number } => {
+  const { shade, camera } = __rasterize(mesh, o, prep);
   const w = shade.width, h = shade.height;
   const bg = Math.min(255, Math.max(0, Math.round(o.background[0])));
   if (_greyW !== w || _grey.length !== w * h) {

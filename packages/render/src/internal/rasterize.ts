@@ -55,18 +55,80 @@ const __vertexNormals = (mesh: Mesh, faceN: Float32Array): Float32Array => {
 };
 
 /**
- * @internal Z-buffer pass: per-pixel depth and triangle, plus what shading needs. `depth` and
- * `faceId` of the result are per-thread scratch, valid until the next pass. `faceN` (the mesh's
- * {@link triangleNormals}) may be passed by callers that render several views of one mesh;
- * `checked` skips the mesh validation they already did.
+ * @internal Which triangles back-face culling may skip: +1 those whose projected signed area is
+ * positive (facing away from the camera when the surface is oriented outward), −1 the negative
+ * ones (oriented inward), 0 none. Culls only a closed, consistently oriented mesh: every directed
+ * edge (a, b) appears once and so does (b, a), i.e. the sorted directed-edge keys equal the sorted
+ * reversed keys and have no repeats. Every connected piece (by shared vertices) must enclose its
+ * volume the same way round (signed volume of each piece); pieces of both signs (an inverted part,
+ * or a cavity's shell) are drawn without culling.
  */
-export const __rasterize = (mesh: Mesh, o: RenderOptions, faceN?: Float32Array, checked = false): { shade: ShadeInput; camera: OrthoCamera } => {
-  if (!checked) assertValidMesh("renderMesh", mesh);
+export const __cullSign = (mesh: Mesh): -1 | 0 | 1 => {
+  const idx = mesh.indices, p = mesh.positions, nv = p.length / 3, n = idx.length;
+  const fw = new Float64Array(n), rv = new Float64Array(n);
+  for (let t = 0; t < n; t += 3)
+    for (let k = 0; k < 3; k++) {
+      const a = idx[t + k], b = idx[t + (k === 2 ? 0 : k + 1)];
+      fw[t + k] = a * nv + b;
+      rv[t + k] = b * nv + a;
+    }
+  fw.sort();
+  rv.sort();
+  for (let i = 0; i < n; i++) if (fw[i] !== rv[i] || (i > 0 && fw[i] === fw[i - 1])) return 0;
+  // pieces: union-find over the vertices of each triangle, then each piece's signed volume
+  const parent = new Int32Array(nv).map((_, i) => i);
+  const root = (v: number) => {
+    while (parent[v] !== v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (let t = 0; t < n; t += 3) {
+    const r0 = root(idx[t]), r1 = root(idx[t + 1]), r2 = root(idx[t + 2]);
+    parent[r1] = r0;
+    parent[r2] = r0;
+  }
+  const vol = new Float64Array(nv);
+  for (let t = 0; t < n; t += 3) {
+    const a = 3 * idx[t], b = 3 * idx[t + 1], c = 3 * idx[t + 2];
+    vol[root(idx[t])] +=
+      p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
+  }
+  let pos = false, neg = false;
+  for (let v = 0; v < nv; v++) {
+    if (parent[v] !== v) continue;
+    if (vol[v] > 0) pos = true;
+    else if (vol[v] < 0) neg = true;
+  }
+  return pos && !neg ? 1 : neg && !pos ? -1 : 0;
+};
+
+/** @internal What every view of one mesh shares: triangle normals and the culling sign ({@link __cullSign}). */
+export interface MeshPrep {
+  faceN: Float32Array;
+  cull: -1 | 0 | 1;
+}
+
+/** @internal {@link MeshPrep} of a validated mesh for options `o`. */
+export const __prepareMesh = (mesh: Mesh, o: RenderOptions): MeshPrep => ({
+  faceN: triangleNormals(mesh),
+  cull: o.cull === "auto" ? __cullSign(mesh) : 0,
+});
+
+/**
+ * @internal Z-buffer pass: per-pixel depth and triangle, plus what shading needs. `depth` and
+ * `faceId` of the result are per-thread scratch, valid until the next pass. Callers that render
+ * several views of one mesh validate it and pass its {@link MeshPrep} (computed here otherwise).
+ */
+export const __rasterize = (mesh: Mesh, o: RenderOptions, prep?: MeshPrep): { shade: ShadeInput; camera: OrthoCamera } => {
+  if (!prep) {
+    assertValidMesh("renderMesh", mesh);
+    if (o.cull !== "auto" && o.cull !== "none") throw new InvalidArgumentError("renderMesh", "cull", '"auto" or "none"', o.cull);
+  }
   const nv = mesh.positions.length / 3, nt = mesh.indices.length / 3;
   const labels = o.labels;
   if (labels !== undefined && (!(labels instanceof Uint32Array) || (labels.length !== nv && labels.length !== nt)))
     throw new InvalidArgumentError("renderMesh", "labels", `a Uint32Array of length ${nv} (vertices) or ${nt} (triangles)`, labels);
   const cam = fitCamera(o.frame ?? boundingSphere(mesh), o.view, o.size, o.margin);
+  const { faceN, cull } = prep ?? __prepareMesh(mesh, o);
   const w = cam.width, h = cam.height;
   const p = mesh.positions, idx = mesh.indices;
   // project
@@ -90,7 +152,7 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, faceN?: Float32Array, 
     const ia = idx[3 * t], ib = idx[3 * t + 1], ic = idx[3 * t + 2];
     const ax = sx[ia], ay = sy[ia], bx = sx[ib], by = sy[ib], qx = sx[ic], qy = sy[ic];
     const area = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax);
-    if (area === 0 || !Number.isFinite(area)) continue;
+    if (area === 0 || !Number.isFinite(area) || area * cull > 0) continue;
     const inv = 1 / area;
     let x0 = Math.floor(Math.min(ax, bx, qx)), x1 = Math.ceil(Math.max(ax, bx, qx));
     let y0 = Math.floor(Math.min(ay, by, qy)), y1 = Math.ceil(Math.max(ay, by, qy));
@@ -147,7 +209,6 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, faceN?: Float32Array, 
     }
   }
   _dirty[0] = rx0; _dirty[1] = ry0; _dirty[2] = rx1; _dirty[3] = ry1;
-  if (faceN === undefined || faceN.length !== 3 * nt) faceN = triangleNormals(mesh);
   let pixelN: Float32Array | undefined;
   let pixelLabel: Uint32Array | undefined;
   if (smooth || vertexLabels) {

@@ -1,11 +1,11 @@
 import { basename, extname, join } from "node:path";
-import { assertValidMesh, pngFromScanlines, triangleNormals, type Mesh, type RgbaImage } from "@sdfkit/sdf-core";
+import { assertValidMesh, InvalidArgumentError, pngFromScanlines, type Mesh, type RgbaImage } from "@sdfkit/sdf-core";
 import { nodeDeflateRle, readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
 import { boundingSphere } from "../camera.js";
 import { tileImages } from "../tile-images.js";
 import { __greyScanlines } from "../internal/grey-scanlines.js";
-import { __rasterize } from "../internal/rasterize.js";
+import { __prepareMesh, __rasterize } from "../internal/rasterize.js";
 import { __shadeRgba } from "../internal/shade.js";
 import { encodePngNode } from "./write-png.js";
 
@@ -48,11 +48,12 @@ export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderMod
 export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number): RenderModelResult => {
   assertValidMesh("renderModelToFiles", mesh);
   const frame = job.render?.frame ?? boundingSphere(mesh);
-  const faceN = triangleNormals(mesh); // shared by every view
   const stem = basename(job.input, extname(job.input));
   const level = job.pngLevel ?? 6;
   const files: string[] = [];
   const r = { ...DEFAULT_RENDER, ...job.render, size: job.size, frame };
+  if (r.cull !== "auto" && r.cull !== "none") throw new InvalidArgumentError("renderModelToFiles", "render.cull", '"auto" or "none"', r.cull);
+  const prep = __prepareMesh(mesh, r); // normals and culling, shared by every view
   // grey colours without labels give a grey image: shade straight into grey PNG scanlines
   const isGrey = (c: number[]) => c[0] === c[1] && c[1] === c[2];
   const grey = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor);
@@ -61,11 +62,11 @@ export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number)
     const o = { ...r, view: job.views[i] };
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
     if (grey && !job.grid) {
-      const { raw, width, height } = __greyScanlines(mesh, o, faceN);
+      const { raw, width, height } = __greyScanlines(mesh, o, prep);
       writeFileAtomicSync(file, pngFromScanlines(raw, width, height, "gray", { level, deflate: nodeDeflateRle }));
     } else {
       // without a grid each image is encoded at once, so one per-thread buffer serves every view
-      const { shade, camera } = __rasterize(mesh, o, faceN, true);
+      const { shade, camera } = __rasterize(mesh, o, prep);
       const img = __shadeRgba(shade, camera, o, job.grid ? undefined : __scratchImage(job.size));
       writeFileAtomicSync(file, encodePngNode(img, { level, color: grey ? "gray" : "auto" }));
       if (job.grid) images.push(img);
