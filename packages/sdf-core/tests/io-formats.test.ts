@@ -6,7 +6,7 @@ import {
   parseObj, parseStl, parsePly, serializeObj, serializeStl, serializePly, meshReport, ParseError, MeshError, SdfkitError,
   marchingCubes, sampleGrid, sphere, type Mesh,
 } from "@sdfkit/sdf-core";
-import { readMesh, readMeshFile, writeMesh, importCad, importIfc } from "@sdfkit/sdf-core/node";
+import { readMesh, readMeshFile, readMeshFileSync, writeMesh, importCad, importIfc } from "@sdfkit/sdf-core/node";
 import { sharedData } from "../../../test-utils/shared-data.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sdfkit-io-"));
@@ -74,6 +74,21 @@ describe("round trips", () => {
       expect(meshReport(back).triangles).toBe(m.indices.length / 3);
       expect(meshReport(back).watertight).toBe(true);
     }
+  });
+  it("readMeshFileSync reads OBJ, STL and PLY as readMeshFile does, leaves CAD files to it and throws its errors", async () => {
+    const m = ball();
+    for (const ext of ["obj", "stl", "ply"]) {
+      const p = join(tmp, `sync.${ext}`);
+      await writeMesh(p, m);
+      const a = await readMeshFile(p), b = readMeshFileSync(p)!;
+      expect(b.format).toBe(a.format);
+      expect(Array.from(b.mesh.positions)).toEqual(Array.from(a.mesh.positions));
+      expect(Array.from(b.mesh.indices)).toEqual(Array.from(a.mesh.indices));
+    }
+    expect(readMeshFileSync(sharedData("step", "cube.stp"))).toBeUndefined();
+    expect(() => readMeshFileSync(join(tmp, "missing.ply"))).toThrow(/readMesh: .*cannot read file/);
+    expect(() => readMeshFileSync(writeFileSync(join(tmp, "x.xyz"), "nothing") ?? join(tmp, "x.xyz"))).toThrow(/readMesh: argument 'path'/);
+    expect(() => readMeshFileSync("")).toThrow(/readMesh: argument 'path'/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { basename, extname, join } from "node:path";
 import { assertValidMesh, InvalidArgumentError, pngFromScanlines, type Mesh, type RgbaImage } from "@sdfkit/sdf-core";
-import { nodeDeflateRle, readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
+import { nodeDeflateRle, readMesh, readMeshFileSync, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
 import { boundingSphere } from "../camera.js";
 import { tileImages } from "../tile-images.js";
@@ -38,10 +38,14 @@ const __scratchImage = (size: number): RgbaImage => (_img && _img.width === size
 
 const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
 
-/** Read one mesh, render its views with one shared camera frame, write the PNGs (synchronously: a batch worker has nothing else to do meanwhile). */
+/**
+ * Read one mesh, render its views with one shared camera frame, write the PNGs. OBJ, STL and PLY
+ * files are read and everything written synchronously: a batch worker has nothing else to do
+ * meanwhile, and waiting on the thread pool only idles it.
+ */
 export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderModelResult> => {
   const t0 = performance.now();
-  return __renderMeshToFiles(await readMesh(job.input), job, t0);
+  return __renderMeshToFiles(readMeshFileSync(job.input)?.mesh ?? (await readMesh(job.input)), job, t0);
 };
 
 /** @internal The part of {@link renderModelToFiles} after reading: views, PNGs, atomic writes. */
