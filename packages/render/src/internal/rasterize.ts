@@ -58,25 +58,25 @@ const __vertexNormals = (mesh: Mesh, faceN: Float32Array): Float32Array => {
  * @internal Which triangles back-face culling may skip: +1 those whose projected signed area is
  * positive (facing away from the camera when the surface is oriented outward), −1 the negative
  * ones (oriented inward), 0 none. Culls only a closed, consistently oriented mesh: every directed
- * edge (a, b) appears once and so does (b, a), i.e. the sorted directed-edge keys equal the sorted
- * reversed keys and have no repeats. Every connected piece (by shared vertices) must enclose its
- * volume the same way round (signed volume of each piece); pieces of both signs (an inverted part,
- * or a cavity's shell) are drawn without culling.
+ * edge (a, b) appears once and so does (b, a), i.e. the sorted keys 2·(min·nv + max) + (a > b) of
+ * all directed edges come in pairs 2k, 2k + 1. Every connected piece (by shared vertices) must
+ * enclose its volume the same way round (signed volume of each piece); pieces of both signs (an
+ * inverted part, or a cavity's shell) are drawn without culling.
  */
 export const __cullSign = (mesh: Mesh): -1 | 0 | 1 => {
   const idx = mesh.indices, p = mesh.positions, nv = p.length / 3, n = idx.length;
-  const fw = new Float64Array(n), rv = new Float64Array(n);
+  if (n % 2 !== 0) return 0;
+  const keys = new Float64Array(n);
   for (let t = 0; t < n; t += 3)
     for (let k = 0; k < 3; k++) {
       const a = idx[t + k], b = idx[t + (k === 2 ? 0 : k + 1)];
-      fw[t + k] = a * nv + b;
-      rv[t + k] = b * nv + a;
+      keys[t + k] = a < b ? 2 * (a * nv + b) : 2 * (b * nv + a) + 1;
     }
-  fw.sort();
-  rv.sort();
-  for (let i = 0; i < n; i++) if (fw[i] !== rv[i] || (i > 0 && fw[i] === fw[i - 1])) return 0;
+  keys.sort();
+  for (let i = 0; i < n; i += 2) if (keys[i] % 2 !== 0 || keys[i + 1] !== keys[i] + 1) return 0;
   // pieces: union-find over the vertices of each triangle, then each piece's signed volume
-  const parent = new Int32Array(nv).map((_, i) => i);
+  const parent = new Int32Array(nv);
+  for (let v = 0; v < nv; v++) parent[v] = v;
   const root = (v: number) => {
     while (parent[v] !== v) v = parent[v] = parent[parent[v]];
     return v;
