@@ -137,13 +137,17 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
   };
   // only pairs touching the covered rectangle can differ
   const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1), xe = Math.min(w - 1, rx1), ye = Math.min(h - 1, ry1);
+  const xr = Math.min(xe, w - 2); // the last column has no right neighbour
   for (let y = ys; y <= ye; y++) {
     const down = y < h - 1 ? w : 0; // 0: no lower neighbour, compare the pixel with itself
-    for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
-      const fa = faceId[a], right = x < w - 1 ? 1 : 0;
-      const fr = faceId[a + right], fd = faceId[a + down];
+    for (let a = y * w + xs, e = y * w + xr; a <= e; a++) {
+      const fa = faceId[a], fr = faceId[a + 1], fd = faceId[a + down];
       if (fa === fr && fa === fd) continue;
       if (fa !== fr) mark(a, a + 1, fa, fr);
+      if (fa !== fd) mark(a, a + w, fa, fd);
+    }
+    if (xr < xe) {
+      const a = y * w + xe, fa = faceId[a], fd = faceId[a + down];
       if (fa !== fd) mark(a, a + w, fa, fd);
     }
   }
