@@ -37,7 +37,7 @@ describe("renderBatch (grey PNG scanlines straight from the rasteriser)", () => 
         { views: ["front", "top", "right"], size: 160, render: {} },
         { views: ["iso", "bottom"], size: 96, render: { background: [20, 20, 20], edgeColor: [250, 250, 250], margin: 0.3 } },
         { views: ["left", "iso"], size: 128, render: { shading: "smooth", edges: false } },
-        { views: ["back"], size: 160, render: { color: [90, 90, 90], creaseAngle: 10 } },
+        { views: ["back"], size: 90, render: { color: [90, 90, 90], creaseAngle: 10 } }, // a width that is no multiple of 4
       ];
       for (const [k, c] of cases.entries()) {
         const outDir = join(dir, `out${k}`);

@@ -11,6 +11,7 @@ let _greyBg = -1;
 const _greyRect: [number, number, number, number] = [0, 0, -1, -1];
 let _raw = new Uint8Array(0);
 let _rawW = 0;
+let _row32 = new Uint32Array(0);
 const _rawRect: [number, number, number, number] = [0, 0, -1, -1];
 
 /** @internal Set rows y0..y1, columns x0..x1 of a `stride`-wide buffer starting at `off` to v. */
@@ -54,10 +55,30 @@ export const __greyScanlines = (mesh: Mesh, o: RenderOptions, prep: MeshPrep): {
   for (let x = 0; x < w; x++) raw[1 + x] = grey[x];
   // rows whose pixel or the one above lies in the rectangle; elsewhere both are background
   const ys = Math.max(1, y0), ye = Math.min(h - 1, y1 + 1);
-  for (let y = ys; y <= ye && x0 <= x1; y++) {
-    const d = y * s + 1, c = y * w, p = c - w;
-    for (let x = x0; x <= x1; x++) raw[d + x] = grey[c + x] - grey[p + x];
+  if (w % 4 === 0 && x0 <= x1) {
+    // 4 pixels a word (rows are word-aligned): bytewise a − b mod 256 without borrows between
+    // bytes is ((a | H) − (b & ~H)) ^ ((a ^ ~b) & H), H = 0x80808080; each row of differences
+    // goes to the unaligned scanline by one copy. Whole words widen the rectangle to x0a..x1a,
+    // where the extra pixels are background on both rows, so their differences are 0.
+    const g32 = new Uint32Array(grey.buffer, grey.byteOffset, (w * h) >> 2);
+    const q = w >> 2, k0 = x0 >> 2, k1 = x1 >> 2;
+    _row32 = _row32.length >= q ? _row32 : new Uint32Array(q);
+    const row32 = _row32, row8 = new Uint8Array(row32.buffer, 0, w);
+    for (let y = ys; y <= ye; y++) {
+      for (let k = k0, c = y * q + k0; k <= k1; k++, c++) {
+        const a = g32[c], b = g32[c - q];
+        row32[k] = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
+      }
+      raw.set(row8.subarray(4 * k0, 4 * k1 + 4), y * s + 1 + 4 * k0);
+    }
+    _rawRect[0] = 4 * k0; _rawRect[2] = 4 * k1 + 3;
+  } else {
+    for (let y = ys; y <= ye && x0 <= x1; y++) {
+      const d = y * s + 1, c = y * w, p = c - w;
+      for (let x = x0; x <= x1; x++) raw[d + x] = grey[c + x] - grey[p + x];
+    }
+    _rawRect[0] = x0; _rawRect[2] = x1;
   }
-  _rawRect[0] = x0; _rawRect[1] = ys; _rawRect[2] = x1; _rawRect[3] = ye;
+  _rawRect[1] = ys; _rawRect[3] = ye;
   return { raw, width: w, height: h };
 };
