@@ -89,19 +89,20 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
   const [cr, cg, cb] = o.color;
   const [rx0, ry0, rx1, ry1] = s.rect ?? __coveredRect(faceId, w, h);
   if (rx1 < rx0) return;
-  if (!pixelN && !pixelLabel) {
-    // flat shading: one packed colour per face
-    const faceC = grey ? new Uint8Array(nf) : new Uint32Array(nf);
+  // flat shading: one packed colour per face, filled below (with the edges when there are edges)
+  const faceC = !pixelN && !pixelLabel ? (grey ? new Uint8Array(nf) : new Uint32Array(nf)) : undefined;
+  if (faceC) {
     for (let k = 0; k < nf; k++) {
       const lab = faceLabel ? faceLabel[k] : NO_LABEL;
       const c = lab === NO_LABEL ? o.color : pal[lab % np];
       faceC[k] = pack(c[0] * faceK[k], c[1] * faceK[k], c[2] * faceK[k]);
     }
-    for (let y = ry0; y <= ry1; y++)
-      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
-        const id = faceId[i];
-        if (id >= 0) px32[i] = faceC[id];
-      }
+    if (!o.edges)
+      for (let y = ry0; y <= ry1; y++)
+        for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+          const id = faceId[i];
+          if (id >= 0) px32[i] = faceC[id];
+        }
   } else {
     for (let y = ry0; y <= ry1; y++)
       for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
@@ -123,8 +124,7 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
   const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
   const px = 1 / cam.scale;
   const edge32 = pack(o.edgeColor[0], o.edgeColor[1], o.edgeColor[2]);
-  // each pixel against its right and lower neighbour, in one pass (marks depend only on faceId and
-  // depth, never on colours, so the order of the pairs does not matter)
+  // a pair of neighbours (a left of / above b) on different faces: silhouette, depth jump or crease
   const mark = (a: number, b: number, fa: number, fb: number) => {
     if (fa < 0) { px32[b] = edge32; return; }
     if (fb < 0) { px32[a] = edge32; return; }
@@ -135,8 +135,28 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
     const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
     if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
   };
-  // only pairs touching the covered rectangle can differ
-  const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1), xe = Math.min(w - 1, rx1), ye = Math.min(h - 1, ry1);
+  // Only pairs touching the covered rectangle can differ. Marks depend only on faceId and depth,
+  // never on colours, and no mark is ever filled over, so the order of the pairs does not matter.
+  const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
+  if (faceC) {
+    // one sweep: fill each pixel, then pair it with its left and upper neighbours; a mark lands on
+    // this pixel (just filled) or on one swept before (never filled again)
+    const xe = Math.min(w - 1, rx1 + 1), ye = Math.min(h - 1, ry1 + 1);
+    for (let y = ys; y <= ye; y++) {
+      const up = y > 0 ? w : 0; // 0: no upper neighbour, compare the pixel with itself
+      let a = y * w + xs, fl = faceId[a]; // the row's first pixel has no pair on its left inside the sweep
+      for (const e = y * w + xe; a <= e; a++) {
+        const fa = faceId[a], fu = faceId[a - up];
+        if (fa >= 0) px32[a] = faceC[fa];
+        if (fa !== fl) mark(a - 1, a, fl, fa);
+        if (fa !== fu) mark(a - w, a, fu, fa);
+        fl = fa;
+      }
+    }
+    return;
+  }
+  // each pixel against its right and lower neighbour
+  const xe = Math.min(w - 1, rx1), ye = Math.min(h - 1, ry1);
   const xr = Math.min(xe, w - 2); // the last column has no right neighbour
   for (let y = ys; y <= ye; y++) {
     const down = y < h - 1 ? w : 0; // 0: no lower neighbour, compare the pixel with itself
