@@ -56,7 +56,7 @@ const __workerUrl = () => {
 /**
  * @internal A worker running render-worker. Built packages load its .js / .cjs file. From sources
  * (under tsx) the worker registers tsx's in-thread CommonJS hook and requires the TypeScript file:
- * tsx's ESM hook would give every worker its own loader thread, and start-up took ~1.5× as long.
+ * tsx's ESM hook gives every worker its own loader thread, and two workers took 1.3–1.5× as long to start.
  */
 const __startWorker = (url: URL): Worker => {
   if (!url.pathname.endsWith(".ts")) return new Worker(url);
