@@ -2,7 +2,7 @@ import type { Aabb, RgbaImage, Sdf, Vec3 } from "@sdfkit/sdf-core";
 import { InvalidArgumentError } from "@sdfkit/sdf-core";
 import { DEFAULT_RENDER, type RenderBuffers, type RenderOptions } from "./api.js";
 import { fitCamera, type OrthoCamera } from "./camera.js";
-import { __shade } from "./internal/shade.js";
+import { __shadeRgba } from "./internal/shade.js";
 
 /** Options of {@link renderSdf} beyond {@link RenderOptions}. */
 export interface RenderSdfOptions extends RenderOptions {
@@ -139,5 +139,5 @@ export const renderSdf = (sdf: Sdf, opts: Partial<RenderSdfOptions> = {}): RgbaI
   const n = b.width * b.height;
   const faceId = new Int32Array(n);
   for (let i = 0; i < n; i++) faceId[i] = b.depth[i] === Infinity ? -1 : i;
-  return __shade({ width: b.width, height: b.height, depth: b.depth, faceId, faceN: b.normal, pixelLabel: b.label }, camera, o);
+  return __shadeRgba({ width: b.width, height: b.height, depth: b.depth, faceId, faceN: b.normal, pixelLabel: b.label }, camera, o);
 };

@@ -60,7 +60,6 @@ export const encodePng = (img: RgbaImage, opts: Partial<EncodePngOptions> = {}):
     color = !opaque ? "rgba" : gray ? "gray" : "rgb";
   }
   const ch = color === "rgba" ? 4 : color === "rgb" ? 3 : 1;
-  const colorType = color === "rgba" ? 6 : color === "rgb" ? 2 : 0;
   const stride = w * ch;
   const raw = new Uint8Array((stride + 1) * h);
   let row = new Uint8Array(stride);
@@ -87,7 +86,32 @@ export const encodePng = (img: RgbaImage, opts: Partial<EncodePngOptions> = {}):
       row = t;
     }
   }
-  const idat = o.deflate ? o.deflate(raw, o.level) : zlibSync(raw, { level: o.level as 0 });
+  return pngFromScanlines(raw, w, h, color, o);
+};
+
+/**
+ * Wrap filtered scanlines into a PNG file: `raw` is PNG's filtered image stream (per row one
+ * filter-type byte, then `width × channels` bytes, 8 bits per channel), compressed with
+ * `opts.deflate` (fflate's zlib by default) at `opts.level` into IHDR + IDAT + IEND. For
+ * renderers that produce scanlines directly; {@link encodePng} filters an RGBA image and calls it.
+ */
+export const pngFromScanlines = (
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  color: "rgba" | "rgb" | "gray",
+  opts: Partial<Pick<EncodePngOptions, "level" | "deflate">> = {},
+): Uint8Array => {
+  const w = width, h = height;
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w <= 0 || h <= 0)
+    throw new InvalidArgumentError("pngFromScanlines", "width, height", "positive integers", { width, height });
+  const ch = color === "rgba" ? 4 : color === "rgb" ? 3 : color === "gray" ? 1 : 0;
+  if (ch === 0) throw new InvalidArgumentError("pngFromScanlines", "color", '"rgba", "rgb" or "gray"', color);
+  if (!(raw instanceof Uint8Array) || raw.length !== (w * ch + 1) * h)
+    throw new InvalidArgumentError("pngFromScanlines", "raw", `a Uint8Array of (width × ${ch} + 1) × height = ${(w * ch + 1) * h} bytes`, raw?.length);
+  const level = opts.level ?? DEFAULT_ENCODE_PNG.level;
+  const colorType = color === "rgba" ? 6 : color === "rgb" ? 2 : 0;
+  const idat = opts.deflate ? opts.deflate(raw, level) : zlibSync(raw, { level: level as 0 });
   const out = new Uint8Array(8 + 25 + 12 + idat.length + 12);
   const dv = new DataView(out.buffer);
   out.set([137, 80, 78, 71, 13, 10, 26, 10], 0);

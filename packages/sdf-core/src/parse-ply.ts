@@ -11,6 +11,26 @@ const _typeAlias: Record<string, PlyType> = {
 };
 const _size: Record<PlyType, number> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
 
+const _endHeader = /*@__PURE__*/ Array.from("end_header", (c) => c.charCodeAt(0));
+/** @internal Where the first "end_header" line ending (\n or \r\n) lies in the first 64 KiB: its start and its length. */
+const __endHeader = (bytes: Uint8Array): { index: number; 0: { length: number } } | undefined => {
+  const lim = Math.min(bytes.length, 65536), e = _endHeader, n = e.length;
+  for (let i = 0; i + n < lim; i++) {
+    let k = 0;
+    while (k < n && bytes[i + k] === e[k]) k++;
+    if (k < n) continue;
+    const j = bytes[i + n] === 13 ? i + n + 1 : i + n;
+    if (j < lim && bytes[j] === 10) return { index: i, 0: { length: j + 1 - i } };
+  }
+  return undefined;
+};
+/** @internal Bytes 0..end as a latin1 string (headers are short; TextDecoder's latin1 costs more than this). */
+const __latin1 = (bytes: Uint8Array, end: number): string => {
+  let s = "";
+  for (let i = 0; i < end; i += 4096) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
+  return s;
+};
+
 /** Options of {@link parsePly}. */
 export interface ParsePlyOptions {
   /** File name used in error messages. @defaultValue undefined */
@@ -27,8 +47,8 @@ export const parsePly = (bytes: Uint8Array, opts: ParsePlyOptions = {}): Mesh =>
   const file = opts.file;
   if (!(bytes instanceof Uint8Array)) throw new ParseError("PLY", `expected bytes (Uint8Array), got ${typeof bytes}`, { file });
   // header
-  const probe = new TextDecoder("latin1").decode(bytes.subarray(0, Math.min(bytes.length, 65536)));
-  const endMatch = /end_header\r?\n/.exec(probe);
+  const endMatch = __endHeader(bytes);
+  const probe = __latin1(bytes, endMatch ? endMatch.index : Math.min(bytes.length, 65536));
   if (!probe.startsWith("ply")) throw new ParseError("PLY", "missing 'ply' magic at the start", { file, line: 1 });
   if (!endMatch) throw new ParseError("PLY", "no 'end_header' line in the first 64 KiB", { file });
   const headerLines = probe.slice(0, endMatch.index).split(/\r?\n/);
@@ -142,6 +162,13 @@ export const parsePly = (bytes: Uint8Array, opts: ParsePlyOptions = {}): Mesh =>
   } else {
     const le = format === "binary_little_endian";
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const fast = __fastBinaryBody(dv, bodyStart, le, elements, vEl, fEl, [ix, iy, iz, inx, iny, inz, ir, ig, ib], positions, normals, colors);
+    if (fast) {
+      const mesh: Mesh = { positions, indices: fast };
+      if (normals) mesh.normals = normals;
+      if (colors) mesh.colors = colors;
+      return mesh;
+    }
     let off = bodyStart;
     const read = (t: PlyType): number => {
       if (off + _size[t] > bytes.length) throw new ParseError("PLY", `truncated binary body at byte ${off}`, { file });
@@ -184,6 +211,40 @@ export const parsePly = (bytes: Uint8Array, opts: ParsePlyOptions = {}): Mesh =>
   if (normals) mesh.normals = normals;
   if (colors) mesh.colors = colors;
   return mesh;
+};
+
+/**
+ * @internal The common binary layout in one tight pass: only a vertex element of float32 scalars
+ * and a face element of triangles (uchar count, int/uint indices). Returns the indices, or
+ * undefined (having maybe written some of the arrays) where the file is anything else, short,
+ * non-finite or out of range, so the general reader parses it and reports the error.
+ */
+const __fastBinaryBody = (
+  dv: DataView, off: number, le: boolean, elements: PlyElement[], vEl: PlyElement, fEl: PlyElement | undefined,
+  at: number[], positions: Float32Array, normals?: Float32Array, colors?: Float32Array,
+): Uint32Array | undefined => {
+  if (!fEl || fEl.count === 0 || elements.length !== 2 || elements[0] !== vEl || elements[1] !== fEl) return undefined;
+  if (vEl.props.some((p) => p.list || p.type !== "float32")) return undefined;
+  const fp = fEl.props[0];
+  if (fEl.props.length !== 1 || fp.list !== "uint8" || (fp.type !== "int32" && fp.type !== "uint32")) return undefined;
+  const nv = vEl.count, nf = fEl.count, stride = 4 * vEl.props.length;
+  if (off + nv * stride + 13 * nf > dv.byteLength) return undefined;
+  const [ix, iy, iz, inx, iny, inz, ir, ig, ib] = at;
+  for (let v = 0; v < nv; v++, off += stride) {
+    const x = dv.getFloat32(off + 4 * ix, le), y = dv.getFloat32(off + 4 * iy, le), z = dv.getFloat32(off + 4 * iz, le);
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return undefined;
+    positions[3 * v] = x; positions[3 * v + 1] = y; positions[3 * v + 2] = z;
+    if (normals) { normals[3 * v] = dv.getFloat32(off + 4 * inx, le); normals[3 * v + 1] = dv.getFloat32(off + 4 * iny, le); normals[3 * v + 2] = dv.getFloat32(off + 4 * inz, le); }
+    if (colors) { colors[3 * v] = dv.getFloat32(off + 4 * ir, le); colors[3 * v + 1] = dv.getFloat32(off + 4 * ig, le); colors[3 * v + 2] = dv.getFloat32(off + 4 * ib, le); }
+  }
+  const indices = new Uint32Array(3 * nf);
+  for (let f = 0; f < nf; f++, off += 13) {
+    if (dv.getUint8(off) !== 3) return undefined;
+    const a = dv.getUint32(off + 1, le), b = dv.getUint32(off + 5, le), c = dv.getUint32(off + 9, le);
+    if (a >= nv || b >= nv || c >= nv) return undefined;
+    indices[3 * f] = a; indices[3 * f + 1] = b; indices[3 * f + 2] = c;
+  }
+  return indices;
 };
 
 /** Serialise a mesh as PLY: binary little-endian (default) or ASCII; writes normals and uchar colours when present. */

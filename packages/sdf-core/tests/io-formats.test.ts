@@ -6,7 +6,7 @@ import {
   parseObj, parseStl, parsePly, serializeObj, serializeStl, serializePly, meshReport, ParseError, MeshError, SdfkitError,
   marchingCubes, sampleGrid, sphere, type Mesh,
 } from "@sdfkit/sdf-core";
-import { readMesh, readMeshFile, writeMesh, importCad, importIfc } from "@sdfkit/sdf-core/node";
+import { readMesh, readMeshFile, readMeshFileSync, writeMesh, importCad, importIfc } from "@sdfkit/sdf-core/node";
 import { sharedData } from "../../../test-utils/shared-data.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sdfkit-io-"));
@@ -42,6 +42,18 @@ describe("round trips", () => {
       expect(p.normals![0]).toBeCloseTo(0.5, 6);
     }
   });
+  it("binary PLY (the fast float32 / triangle path) equals the same mesh read from ASCII PLY", () => {
+    const m = ball();
+    const colors = new Float32Array(m.positions.length).map((_, i) => ((i * 7) % 10) / 9);
+    const normals = new Float32Array(m.positions.length).map((_, i) => Math.sin(i));
+    for (const extra of [{}, { normals }, { colors, normals }]) {
+      const mesh = { ...m, ...extra };
+      const a = parsePly(serializePly(mesh, { binary: false })), b = parsePly(serializePly(mesh, { binary: true }));
+      expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+      expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
+      for (const k of ["normals", "colors"] as const) expect(b[k] && Array.from(b[k]!)).toEqual(a[k] && Array.from(a[k]!));
+    }
+  });
   it("reads big-endian binary PLY and polygons", () => {
     const head = "ply\nformat binary_big_endian 1.0\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n";
     const body = new DataView(new ArrayBuffer(48 + 1 + 16));
@@ -62,6 +74,21 @@ describe("round trips", () => {
       expect(meshReport(back).triangles).toBe(m.indices.length / 3);
       expect(meshReport(back).watertight).toBe(true);
     }
+  });
+  it("readMeshFileSync reads OBJ, STL and PLY as readMeshFile does, leaves CAD files to it and throws its errors", async () => {
+    const m = ball();
+    for (const ext of ["obj", "stl", "ply"]) {
+      const p = join(tmp, `sync.${ext}`);
+      await writeMesh(p, m);
+      const a = await readMeshFile(p), b = readMeshFileSync(p)!;
+      expect(b.format).toBe(a.format);
+      expect(Array.from(b.mesh.positions)).toEqual(Array.from(a.mesh.positions));
+      expect(Array.from(b.mesh.indices)).toEqual(Array.from(a.mesh.indices));
+    }
+    expect(readMeshFileSync(sharedData("step", "cube.stp"))).toBeUndefined();
+    expect(() => readMeshFileSync(join(tmp, "missing.ply"))).toThrow(/readMesh: .*cannot read file/);
+    expect(() => readMeshFileSync(writeFileSync(join(tmp, "x.xyz"), "nothing") ?? join(tmp, "x.xyz"))).toThrow(/readMesh: argument 'path'/);
+    expect(() => readMeshFileSync("")).toThrow(/readMesh: argument 'path'/);
   });
 });
 

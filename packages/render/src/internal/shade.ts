@@ -37,13 +37,34 @@ const __coveredRect = (faceId: Int32Array, w: number, h: number): [number, numbe
 };
 
 /**
- * @internal Shade into RGBA: Lambert with ambient and one light fixed in view space (upper left,
+ * @internal Shade into a packed RGBA image (a new one, or `out` when it has the right size): the
+ * background, then {@link __shadeInto}.
+ */
+export const __shadeRgba = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?: RgbaImage): RgbaImage => {
+  const { width: w, height: h } = s;
+  const data = out && out.width === w && out.height === h && out.data.length === w * h * 4 ? out.data : new Uint8ClampedArray(w * h * 4);
+  const px32 = new Uint32Array(data.buffer, data.byteOffset, w * h);
+  px32.fill(__packRgba(o.background[0], o.background[1], o.background[2]));
+  __shadeInto(s, cam, o, px32, false);
+  return { width: w, height: h, data };
+};
+
+/** @internal Opaque RGBA packed little-endian into one 32-bit word (r in the low byte), channels clamped and rounded. */
+const __packRgba = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
+/** @internal A grey level for colours with r = g = b (the caller's promise): the red channel, clamped and rounded. */
+const __packGrey = (r: number) => __clamp(r);
+
+/**
+ * @internal Shade the covered pixels into `dst`, one element per pixel: packed RGBA words
+ * (`grey` false) or grey bytes (`grey` true, for parts whose every colour has r = g = b; the bytes
+ * equal the red channel of the RGBA result). Pixels not covered are left as they are (the caller
+ * has put the background there); so are all outside `s.rect`. Lambert with ambient and one light fixed in view space (upper left,
  * behind the viewer) so every view is lit alike; surfaces facing away are lit as if flipped
  * (double-sided). Edges: silhouettes where coverage changes or depth jumps by more than a continuous
  * surface of that slope can, creases where neighbouring faces' normals differ by more than
  * `creaseAngle`; pixels of the same face never make an edge.
  */
-export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?: RgbaImage): RgbaImage => {
+export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, dst: Uint32Array | Uint8Array, grey: boolean): void => {
   const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel } = s;
   const f = cam.forward, r = cam.right, u = cam.up;
   let lx = -f[0] * 0.75 + u[0] * 0.55 - r[0] * 0.35, ly = -f[1] * 0.75 + u[1] * 0.55 - r[1] * 0.35, lz = -f[2] * 0.75 + u[2] * 0.55 - r[2] * 0.35;
@@ -62,28 +83,26 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?:
     const ac = Math.abs(c);
     faceTan[k] = ac > 0.05 ? Math.sqrt(1 - ac * ac) / ac : 20;
   }
-  const data = out && out.width === w && out.height === h && out.data.length === w * h * 4 ? out.data : new Uint8ClampedArray(w * h * 4);
-  const px32 = new Uint32Array(data.buffer);
-  const pack = (r: number, g: number, b: number) => ((255 << 24) | (__clamp(b) << 16) | (__clamp(g) << 8) | __clamp(r)) >>> 0;
-  const bg32 = pack(o.background[0], o.background[1], o.background[2]);
+  const px32 = dst;
+  const pack = grey ? __packGrey : __packRgba;
   const pal = o.palette, np = pal.length;
   const [cr, cg, cb] = o.color;
-  px32.fill(bg32);
   const [rx0, ry0, rx1, ry1] = s.rect ?? __coveredRect(faceId, w, h);
-  if (rx1 < rx0) return { width: w, height: h, data };
-  if (!pixelN && !pixelLabel) {
-    // flat shading: one packed colour per face
-    const faceC = new Uint32Array(nf);
+  if (rx1 < rx0) return;
+  // flat shading: one packed colour per face, filled below (with the edges when there are edges)
+  const faceC = !pixelN && !pixelLabel ? (grey ? new Uint8Array(nf) : new Uint32Array(nf)) : undefined;
+  if (faceC) {
     for (let k = 0; k < nf; k++) {
       const lab = faceLabel ? faceLabel[k] : NO_LABEL;
       const c = lab === NO_LABEL ? o.color : pal[lab % np];
       faceC[k] = pack(c[0] * faceK[k], c[1] * faceK[k], c[2] * faceK[k]);
     }
-    for (let y = ry0; y <= ry1; y++)
-      for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
-        const id = faceId[i];
-        if (id >= 0) px32[i] = faceC[id];
-      }
+    if (!o.edges)
+      for (let y = ry0; y <= ry1; y++)
+        for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
+          const id = faceId[i];
+          if (id >= 0) px32[i] = faceC[id];
+        }
   } else {
     for (let y = ry0; y <= ry1; y++)
       for (let i = y * w + rx0, e = y * w + rx1; i <= e; i++) {
@@ -101,33 +120,57 @@ export const __shade = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, out?:
         else { const c = pal[lab % np]; px32[i] = pack(c[0] * k, c[1] * k, c[2] * k); }
       }
   }
-  if (!o.edges) return { width: w, height: h, data };
+  if (!o.edges) return;
   const cosT = Math.cos((o.creaseAngle * Math.PI) / 180);
   const px = 1 / cam.scale;
   const edge32 = pack(o.edgeColor[0], o.edgeColor[1], o.edgeColor[2]);
-  // compare each pixel with its right (step 1) and lower (step w) neighbour
-  for (let pass = 0; pass < 2; pass++) {
-    const step = pass === 0 ? 1 : w;
-    // only pairs touching the covered rectangle can differ
-    const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
-    const xe = pass === 0 ? Math.min(w - 2, rx1) : Math.min(w - 1, rx1), ye = pass === 0 ? Math.min(h - 1, ry1) : Math.min(h - 2, ry1);
+  // a pair of neighbours (a left of / above b) on different faces: silhouette, depth jump or crease
+  const mark = (a: number, b: number, fa: number, fb: number) => {
+    if (fa < 0) { px32[b] = edge32; return; }
+    if (fb < 0) { px32[a] = edge32; return; }
+    const da = depth[a], db = depth[b];
+    const dz = da > db ? da - db : db - da;
+    const ta = faceTan[fa], tb = faceTan[fb];
+    if (dz > 1.5 * px && dz > (2 + 1.5 * (ta > tb ? ta : tb)) * px) { px32[da < db ? a : b] = edge32; return; }
+    const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
+    if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
+  };
+  // Only pairs touching the covered rectangle can differ. Marks depend only on faceId and depth,
+  // never on colours, and no mark is ever filled over, so the order of the pairs does not matter.
+  const xs = Math.max(0, rx0 - 1), ys = Math.max(0, ry0 - 1);
+  if (faceC) {
+    // one sweep: fill each pixel, then pair it with its left and upper neighbours; a mark lands on
+    // this pixel (just filled) or on one swept before (never filled again)
+    const xe = Math.min(w - 1, rx1 + 1), ye = Math.min(h - 1, ry1 + 1);
     for (let y = ys; y <= ye; y++) {
-      for (let x = xs, a = y * w + xs; x <= xe; x++, a++) {
-        const b = a + step;
-        const fa = faceId[a], fb = faceId[b];
-        if (fa === fb) continue;
-        if (fa < 0) { px32[b] = edge32; continue; }
-        if (fb < 0) { px32[a] = edge32; continue; }
-        const da = depth[a], db = depth[b];
-        const dz = da > db ? da - db : db - da;
-        const ta = faceTan[fa], tb = faceTan[fb];
-        if (dz > 1.5 * px && dz > (2 + 1.5 * (ta > tb ? ta : tb)) * px) { px32[da < db ? a : b] = edge32; continue; }
-        const dot = faceN[3 * fa] * faceN[3 * fb] + faceN[3 * fa + 1] * faceN[3 * fb + 1] + faceN[3 * fa + 2] * faceN[3 * fb + 2];
-        if ((dot < 0 ? -dot : dot) < cosT) px32[a] = edge32;
+      const up = y > 0 ? w : 0; // 0: no upper neighbour, compare the pixel with itself
+      let a = y * w + xs, fl = faceId[a]; // the row's first pixel has no pair on its left inside the sweep
+      for (const e = y * w + xe; a <= e; a++) {
+        const fa = faceId[a], fu = faceId[a - up];
+        if (fa >= 0) px32[a] = faceC[fa];
+        if (fa !== fl) mark(a - 1, a, fl, fa);
+        if (fa !== fu) mark(a - w, a, fu, fa);
+        fl = fa;
       }
     }
+    return;
   }
-  return { width: w, height: h, data };
+  // each pixel against its right and lower neighbour
+  const xe = Math.min(w - 1, rx1), ye = Math.min(h - 1, ry1);
+  const xr = Math.min(xe, w - 2); // the last column has no right neighbour
+  for (let y = ys; y <= ye; y++) {
+    const down = y < h - 1 ? w : 0; // 0: no lower neighbour, compare the pixel with itself
+    for (let a = y * w + xs, e = y * w + xr; a <= e; a++) {
+      const fa = faceId[a], fr = faceId[a + 1], fd = faceId[a + down];
+      if (fa === fr && fa === fd) continue;
+      if (fa !== fr) mark(a, a + 1, fa, fr);
+      if (fa !== fd) mark(a, a + w, fa, fd);
+    }
+    if (xr < xe) {
+      const a = y * w + xe, fa = faceId[a], fd = faceId[a + down];
+      if (fa !== fd) mark(a, a + w, fa, fd);
+    }
+  }
 };
 
 /** @internal Clamp and round to 0..255. */

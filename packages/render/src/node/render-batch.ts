@@ -1,5 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "@sdfkit/sdf-core";
 import type { RenderOptions, View } from "../api.js";
 import { viewBasis } from "../camera.js";
@@ -42,10 +44,28 @@ export interface RenderBatchReport {
   modelsPerSecond: number;
 }
 
+/** Jobs in flight per worker: 2 keeps a worker busy while its last answer travels to this thread and the next job back. */
+const __QUEUE_DEPTH = 2;
+
 const __workerUrl = () => {
   const here = import.meta.url;
   const ext = here.endsWith(".ts") ? ".ts" : here.endsWith(".cjs") ? ".cjs" : ".js";
   return new URL(`./render-worker${ext}`, here);
+};
+
+/**
+ * @internal A worker running render-worker. Built packages load its .js / .cjs file. From sources
+ * (under tsx) the worker registers tsx's in-thread CommonJS hook and requires the TypeScript file:
+ * tsx's ESM hook gives every worker its own loader thread, and two workers took 1.3–1.5× as long to start.
+ */
+const __startWorker = (url: URL): Worker => {
+  if (!url.pathname.endsWith(".ts")) return new Worker(url);
+  const file = fileURLToPath(url), tsx = createRequire(url).resolve("tsx/cjs/api");
+  // dynamic import and createRequire: the eval'd code may run as CommonJS or (--input-type=module) as ESM
+  return new Worker(
+    `import("node:module").then(({ createRequire }) => { const r = createRequire(${JSON.stringify(file)}); r(${JSON.stringify(tsx)}).register(); r(${JSON.stringify(file)}); });`,
+    { eval: true },
+  );
 };
 
 /**
@@ -83,25 +103,24 @@ export const renderBatch = async (inputs: string[], opts: Partial<RenderBatchOpt
     await Promise.all(
       Array.from({ length: nWorkers }, () =>
         new Promise<void>((resolve, reject) => {
-          // under tsx (sources) the worker registers tsx itself; built packages load the .js/.cjs worker
-          const worker = url.pathname.endsWith(".ts")
-            ? new Worker(`import("tsx/esm/api").then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
-            : new Worker(url);
-          let current = -1;
+          const worker = __startWorker(url);
+          // jobs sent and not yet answered, oldest first: the worker always has the next job queued,
+          // so it never waits for this thread between models
+          const pending: number[] = [];
           const feed = () => {
-            if (next >= jobs.length) {
-              void worker.terminate().then(() => resolve());
-              return;
+            while (pending.length < __QUEUE_DEPTH && next < jobs.length) {
+              pending.push(next);
+              worker.postMessage({ id: next, job: jobs[next++] });
             }
-            current = next++;
-            worker.postMessage({ id: current, job: jobs[current] });
+            if (pending.length === 0) void worker.terminate().then(() => resolve());
           };
           worker.on("message", (m: { id: number; ok: boolean; result?: RenderModelResult; error?: string }) => {
+            pending.splice(pending.indexOf(m.id), 1);
             finish(jobs[m.id].input, m.ok ? { ok: true, result: m.result! } : { ok: false, error: m.error! });
             feed();
           });
           worker.on("error", (e) => {
-            if (current >= 0) finish(jobs[current].input, { ok: false, error: `worker crashed: ${e.message}` });
+            for (const id of pending.splice(0)) finish(jobs[id].input, { ok: false, error: `worker crashed: ${e.message}` });
             reject(e);
           });
           feed();

@@ -1,11 +1,12 @@
 import { basename, extname, join } from "node:path";
-import type { RgbaImage } from "@sdfkit/sdf-core";
-import { readMesh } from "@sdfkit/sdf-core/node";
+import { assertValidMesh, InvalidArgumentError, pngFromScanlines, type Mesh, type RgbaImage } from "@sdfkit/sdf-core";
+import { nodeDeflateRle, readMesh, readMeshFileSync, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { DEFAULT_RENDER, type RenderOptions, type View } from "../api.js";
-import { renderMesh } from "../render-mesh.js";
 import { boundingSphere } from "../camera.js";
 import { tileImages } from "../tile-images.js";
-import { writeFileAtomicSync } from "@sdfkit/sdf-core/node";
+import { __greyScanlines } from "../internal/grey-scanlines.js";
+import { __prepareMesh, __rasterize } from "../internal/rasterize.js";
+import { __shadeRgba } from "../internal/shade.js";
 import { encodePngNode } from "./write-png.js";
 
 /** One model's job in a batch. */
@@ -37,29 +38,48 @@ const __scratchImage = (size: number): RgbaImage => (_img && _img.width === size
 
 const viewName = (v: View, i: number) => (typeof v === "string" ? v : `view${i}`);
 
-/** Read one mesh, render its views with one shared camera frame, write the PNGs (synchronously: a batch worker has nothing else to do meanwhile). */
+/**
+ * Read one mesh, render its views with one shared camera frame, write the PNGs. OBJ, STL and PLY
+ * files are read and everything written synchronously: a batch worker has nothing else to do
+ * meanwhile, and waiting on the thread pool only idles it.
+ */
 export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderModelResult> => {
   const t0 = performance.now();
-  const mesh = await readMesh(job.input);
+  return __renderMeshToFiles(readMeshFileSync(job.input)?.mesh ?? (await readMesh(job.input)), job, t0);
+};
+
+/** @internal The part of {@link renderModelToFiles} after reading: views, PNGs, atomic writes. */
+export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number): RenderModelResult => {
+  assertValidMesh("renderModelToFiles", mesh);
   const frame = job.render?.frame ?? boundingSphere(mesh);
   const stem = basename(job.input, extname(job.input));
+  const level = job.pngLevel ?? 6;
   const files: string[] = [];
-  // grey colours without labels give a grey image: tell the encoder instead of letting it scan
-  const r = { ...DEFAULT_RENDER, ...job.render };
+  const r = { ...DEFAULT_RENDER, ...job.render, size: job.size, frame };
+  if (r.cull !== "auto" && r.cull !== "none") throw new InvalidArgumentError("renderModelToFiles", "render.cull", '"auto" or "none"', r.cull);
+  const prep = __prepareMesh(mesh, r); // normals and culling, shared by every view
+  // grey colours without labels give a grey image: shade straight into grey PNG scanlines
   const isGrey = (c: number[]) => c[0] === c[1] && c[1] === c[2];
-  const color = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor) ? "gray" : "auto";
+  const grey = !r.labels && isGrey(r.color) && isGrey(r.background) && isGrey(r.edgeColor);
   const images = [];
   for (let i = 0; i < job.views.length; i++) {
-    // without a grid each image is encoded at once, so one per-thread buffer serves every view
-    const img = renderMesh(mesh, { ...job.render, view: job.views[i], size: job.size, frame }, job.grid ? undefined : __scratchImage(job.size));
+    const o = { ...r, view: job.views[i] };
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
-    writeFileAtomicSync(file, encodePngNode(img, { level: job.pngLevel ?? 6, color }));
+    if (grey && !job.grid) {
+      const { raw, width, height } = __greyScanlines(mesh, o, prep);
+      writeFileAtomicSync(file, pngFromScanlines(raw, width, height, "gray", { level, deflate: nodeDeflateRle }));
+    } else {
+      // without a grid each image is encoded at once, so one per-thread buffer serves every view
+      const { shade, camera } = __rasterize(mesh, o, prep);
+      const img = __shadeRgba(shade, camera, o, job.grid ? undefined : __scratchImage(job.size));
+      writeFileAtomicSync(file, encodePngNode(img, { level, color: grey ? "gray" : "auto" }));
+      if (job.grid) images.push(img);
+    }
     files.push(file);
-    if (job.grid) images.push(img);
   }
   if (job.grid) {
     const file = join(job.outDir, `${stem}_grid.png`);
-    writeFileAtomicSync(file, encodePngNode(tileImages(images, 2), { level: job.pngLevel ?? 6 }));
+    writeFileAtomicSync(file, encodePngNode(tileImages(images, 2), { level }));
     files.push(file);
   }
   return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };

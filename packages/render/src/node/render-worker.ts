@@ -1,11 +1,25 @@
 import { parentPort } from "node:worker_threads";
 import { renderModelToFiles, type RenderModelJob } from "./render-model.js";
 
-/** Worker side of `renderBatch`: renders one job per message, answers with the result or the error. */
-parentPort?.on("message", async (msg: { id: number; job: RenderModelJob }) => {
-  try {
-    parentPort!.postMessage({ id: msg.id, ok: true, result: await renderModelToFiles(msg.job) });
-  } catch (e) {
-    parentPort!.postMessage({ id: msg.id, ok: false, error: (e as Error)?.message ?? String(e) });
+const _queue: { id: number; job: RenderModelJob }[] = [];
+let _busy = false;
+
+/** Render queued jobs one at a time (models never interleave on this thread's scratch buffers), answering each with its result or error. */
+const __drain = async () => {
+  if (_busy) return;
+  _busy = true;
+  for (let msg = _queue.shift(); msg; msg = _queue.shift()) {
+    try {
+      parentPort!.postMessage({ id: msg.id, ok: true, result: await renderModelToFiles(msg.job) });
+    } catch (e) {
+      parentPort!.postMessage({ id: msg.id, ok: false, error: (e as Error)?.message ?? String(e) });
+    }
   }
+  _busy = false;
+};
+
+/** Worker side of `renderBatch`: queues each job it is sent and renders them in order. */
+parentPort?.on("message", (msg: { id: number; job: RenderModelJob }) => {
+  _queue.push(msg);
+  void __drain();
 });

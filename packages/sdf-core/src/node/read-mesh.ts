@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { Mesh } from "../api.js";
 import { parseObj } from "../parse-obj.js";
@@ -46,35 +47,56 @@ export interface MeshFile {
   format: MeshFormat;
 }
 
+/** @internal Throws unless `path` is a non-empty string. */
+const __checkPath = (path: unknown): void => {
+  if (typeof path !== "string" || path.length === 0) throw new InvalidArgumentError("readMesh", "path", "a non-empty string", path);
+};
+
+/** @internal A read failure as the ParseError `readMesh` throws. */
+const __readError = (path: string, e: unknown) => new ParseError("readMesh", `cannot read file: ${(e as Error).message}`, { file: path }, { cause: e });
+
+/** @internal The format of a read file, or the typed error for an unknown one. */
+const __formatOf = (path: string, bytes: Uint8Array, opts: ReadMeshOptions): MeshFormat => {
+  const format = opts.format ?? meshFormatOf(path) ?? sniffMeshFormat(bytes);
+  if (!format)
+    throw new InvalidArgumentError("readMesh", "path", `a mesh file (${Object.keys(_byExt).join(" ")}) or recognisable content`, path);
+  return format;
+};
+
+/** @internal Parse the formats that need no wasm importer. */
+const __parsePlain = (bytes: Uint8Array, format: "obj" | "stl" | "ply", file: string): Mesh =>
+  format === "obj" ? parseObj(new TextDecoder().decode(bytes), { file }) : format === "stl" ? parseStl(bytes, { file }) : parsePly(bytes, { file });
+
 /**
  * Read a mesh file (OBJ, STL, PLY, STEP, IGES, BREP, IFC) and tell which format it was.
  * STEP/IGES/BREP keep B-rep face ids per triangle (`mesh.faceIds`).
  * @throws InvalidArgumentError for an unknown format; ParseError naming the file on unreadable or malformed content.
  */
 export const readMeshFile = async (path: string, opts: ReadMeshOptions = {}): Promise<MeshFile> => {
-  if (typeof path !== "string" || path.length === 0) throw new InvalidArgumentError("readMesh", "path", "a non-empty string", path);
+  __checkPath(path);
+  const bytes = await readFile(path).then((b) => new Uint8Array(b), (e) => Promise.reject(__readError(path, e)));
+  const format = __formatOf(path, bytes, opts);
+  if (format === "ifc") return { format, mesh: (await importIfc(bytes, { file: path })).mesh };
+  if (format === "step" || format === "iges" || format === "brep") return { format, mesh: (await importCad(bytes, format, { file: path })).mesh };
+  return { format, mesh: __parsePlain(bytes, format, path) };
+};
+
+/**
+ * {@link readMeshFile} without waiting on the thread pool, for OBJ, STL and PLY files (batch
+ * workers, which would only idle meanwhile). Returns undefined for STEP, IGES, BREP and IFC
+ * files: their importers start asynchronously, so they need `readMeshFile`.
+ * @throws as readMeshFile.
+ */
+export const readMeshFileSync = (path: string, opts: ReadMeshOptions = {}): MeshFile | undefined => {
+  __checkPath(path);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new ParseError("readMesh", `cannot read file: ${(e as Error).message}`, { file: path }, { cause: e });
+    throw __readError(path, e);
   }
-  const format = opts.format ?? meshFormatOf(path) ?? sniffMeshFormat(bytes);
-  if (!format)
-    throw new InvalidArgumentError("readMesh", "path", `a mesh file (${Object.keys(_byExt).join(" ")}) or recognisable content`, path);
-  const file = path;
-  switch (format) {
-    case "obj":
-      return { format, mesh: parseObj(new TextDecoder().decode(bytes), { file }) };
-    case "stl":
-      return { format, mesh: parseStl(bytes, { file }) };
-    case "ply":
-      return { format, mesh: parsePly(bytes, { file }) };
-    case "ifc":
-      return { format, mesh: (await importIfc(bytes, { file })).mesh };
-    default:
-      return { format, mesh: (await importCad(bytes, format, { file })).mesh };
-  }
+  const format = __formatOf(path, bytes, opts);
+  return format === "obj" || format === "stl" || format === "ply" ? { format, mesh: __parsePlain(bytes, format, path) } : undefined;
 };
 
 /** Read a mesh file; see {@link readMeshFile}. */
