@@ -118,7 +118,12 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     onProgress: (e) => e.step % 500 === 0 && log(`step ${e.step}/${o.steps} L1 ${e.l1.toFixed(5)} eikonal ${e.eikonal.toFixed(4)}`),
   });
   const trainSeconds = (performance.now() - t1) / 1000;
-  const pred = (p: Float32Array) => decoder.evaluateParts(p);
+  // the three IoUs below share one grid: evaluate the heads there once
+  let lastIn: Float32Array | null = null, lastOut: Float32Array = new Float32Array(0);
+  const pred = (p: Float32Array) => {
+    if (!(lastIn && lastIn.length === p.length && lastIn.every((v, i) => v === p[i]))) [lastIn, lastOut] = [p.slice(), decoder.evaluateParts(p)];
+    return lastOut;
+  };
 
   // fit to its own targets (pseudo parts), then against the true parts: heads ↔ true parts by vertex overlap
   const selfIou = partIou(pred, pseudoParts.sdfs, { spacing: o.spacing, bounds });
@@ -135,7 +140,15 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     return r;
   };
   const vsTruth = partIou(matched, trueParts.sdfs, { spacing: o.spacing, bounds });
-  const union = (p: Float32Array) => decoder.unionSdf()(p);
+  const union = (p: Float32Array) => {
+    const all = pred(p), n = p.length / 3, r = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let m = all[i * P];
+      for (let k = 1; k < P; k++) m = Math.min(m, all[i * P + k]);
+      r[i] = m;
+    }
+    return r;
+  };
   const vsMesh = partIou(union, [new MeshSdf(mesh).evaluate], { spacing: o.spacing, bounds });
 
   // picture: a slice through the balusters (z = centre of the box), coloured by head, zero contours

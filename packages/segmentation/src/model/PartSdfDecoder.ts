@@ -158,9 +158,9 @@ export const __checkPoints = (fn: string, points: unknown): number => {
 export interface TrainPartSdfOptions {
   /** Optimisation steps. @defaultValue 3000 */
   steps: number;
-  /** Supervised samples per step. @defaultValue 1024 */
+  /** Supervised samples per step. @defaultValue 512 */
   batchSize: number;
-  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 128 */
+  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 64 */
   eikonalPoints: number;
   /** Weight of the eikonal term mean (|∇f_k| − 1)² (central differences, h = 1e-3). @defaultValue 0.1 */
   eikonalWeight: number;
@@ -207,8 +207,8 @@ export interface TrainPartSdfOptions {
 /** Default {@link TrainPartSdfOptions}. */
 export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   steps: 3000,
-  batchSize: 1024,
-  eikonalPoints: 128,
+  batchSize: 512,
+  eikonalPoints: 64,
   eikonalWeight: 0.1,
   learningRate: 2e-3,
   clamp: 0,
