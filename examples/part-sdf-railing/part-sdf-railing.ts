@@ -18,7 +18,7 @@
  * shallower than D).
  *
  * Run: `pnpm --filter @sdfkit/example-part-sdf-railing start -- --labels PATH|truth [--out DIR]
- *   [--steps 3000] [--batch 1024] [--pe 6] [--width 128] [--truncation 0.1] [--spacing 0.01] [--seed 0]`
+ *   [--steps 3000] [--batch 512] [--pe 6] [--width 128] [--truncation 0] [--spacing 0.01] [--seed 0]`
  */
 import { readFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
@@ -112,7 +112,9 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     batchSize: o.batch,
     eikonalPoints: Math.max(16, o.batch >> 3),
     truncation: o.truncation,
-    bounds,
+    // uniform samples over the whole unit-sphere frame, not only the mesh's box: outside the box the
+    // heads are otherwise unconstrained and may grow interior there
+    bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
     surfacePoints,
     rng: createRng(o.seed + 2),
     onProgress: (e) => e.step % 500 === 0 && log(`step ${e.step}/${o.steps} L1 ${e.l1.toFixed(5)} eikonal ${e.eikonal.toFixed(4)}`),
@@ -149,7 +151,9 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     }
     return r;
   };
-  const vsMesh = partIou(union, [new MeshSdf(mesh).evaluate], { spacing: o.spacing, bounds });
+  const meshSdf = new MeshSdf(mesh).evaluate;
+  const vsMesh = partIou(union, [meshSdf], { spacing: o.spacing, bounds });
+  const vsMesh64 = partIou(union, [meshSdf], { res: 64 }); // [−1, 1]³: also sees interior grown outside the box
 
   // picture: a slice through the balusters (z = centre of the box), coloured by head, zero contours
   const window = { min: [bounds.min[0], bounds.min[1]] as [number, number], max: [bounds.max[0], bounds.max[1]] as [number, number] };
@@ -175,13 +179,14 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     iouVsOwnTargets: { parts: selfIou.parts.map(f3), mean: f3(selfIou.parts.reduce((a, x) => a + x, 0) / P), union: f3(selfIou.union), ownership: f3(selfIou.ownership) },
     iouVsTrueParts: { parts: vsTruth.parts.map(f3), mean: f3(vsTruth.parts.reduce((a, x) => a + x, 0) / T), min: f3(Math.min(...vsTruth.parts)), ownership: f3(vsTruth.ownership), headOfTruePart: Array.from(match) },
     unionIouVsMesh: f3(vsMesh.union),
+    unionIouVsMesh64: f3(vsMesh64.union),
     seconds: Math.round((performance.now() - t0) / 1000),
   };
   decoder.dispose();
   writeFileAtomicSync(join(o.out, "report.json"), JSON.stringify(report, null, 2));
   writeFileAtomicSync(
     join(o.out, "report.md"),
-    `# railing8 part-wise SDFs\n\n| metric | value |\n|---|---|\n| part labels | ${report.labels}: ${P} parts, ARI vs truth ${report.labelAri} |\n| decoder | trunk 3 × ${o.width}, PE ${o.pe}, ${P} linear heads |\n| training | ${o.steps} steps × ${o.batch}, ${report.training.seconds} s, final L1 ${report.training.finalL1} |\n| IoU grid | spacing ${o.spacing}, ${vsTruth.res.join(" × ")} nodes |\n| per-part IoU vs its own targets (mean) | ${report.iouVsOwnTargets.mean} |\n| per-part IoU vs the true parts | ${report.iouVsTrueParts.parts.join(", ")} (mean ${report.iouVsTrueParts.mean}, min ${report.iouVsTrueParts.min}) |\n| interior ownership vs the true parts | ${report.iouVsTrueParts.ownership} |\n| union IoU vs the whole mesh | ${report.unionIouVsMesh} |\n`,
+    `# railing8 part-wise SDFs\n\n| metric | value |\n|---|---|\n| part labels | ${report.labels}: ${P} parts, ARI vs truth ${report.labelAri} |\n| decoder | trunk 3 × ${o.width}, PE ${o.pe}, ${P} linear heads |\n| training | ${o.steps} steps × ${o.batch}, ${report.training.seconds} s, final L1 ${report.training.finalL1} |\n| IoU grid | spacing ${o.spacing}, ${vsTruth.res.join(" × ")} nodes |\n| per-part IoU vs its own targets (mean) | ${report.iouVsOwnTargets.mean} |\n| per-part IoU vs the true parts | ${report.iouVsTrueParts.parts.join(", ")} (mean ${report.iouVsTrueParts.mean}, min ${report.iouVsTrueParts.min}) |\n| interior ownership vs the true parts | ${report.iouVsTrueParts.ownership} |\n| union IoU vs the whole mesh | ${report.unionIouVsMesh} (box grid), ${report.unionIouVsMesh64} (64³ over [−1, 1]³) |\n`,
   );
   return report;
 };
@@ -195,7 +200,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       batch: { type: "string", default: "1024" },
       pe: { type: "string", default: "6" },
       width: { type: "string", default: "128" },
-      truncation: { type: "string", default: "0.1" },
+      truncation: { type: "string", default: "0" },
       spacing: { type: "string", default: "0.01" },
       seed: { type: "string", default: "0" },
     },

@@ -25,7 +25,7 @@ import { PartSdfDecoder, insideBounds, partIou, partSliceImage, trainPartSdf } f
 
 const env = process.env;
 const steps = Number(env.PART_SDF_STEPS ?? 3000), batch = Number(env.PART_SDF_BATCH ?? 512), spacing = Number(env.PART_SDF_SPACING ?? 0.01);
-const pe = Number(env.PART_SDF_PE ?? 6), width = Number(env.PART_SDF_WIDTH ?? 128), truncation = Number(env.PART_SDF_TRUNCATION ?? 0.1);
+const pe = Number(env.PART_SDF_PE ?? 6), width = Number(env.PART_SDF_WIDTH ?? 128), truncation = Number(env.PART_SDF_TRUNCATION ?? 0);
 const only = env.PART_SDF_SHAPES?.split(",");
 const picture = (env.PART_SDF_PICTURE ?? "tpipe,table").split(","), single = (env.PART_SDF_SINGLE ?? "tpipe").split(",");
 const tag = env.PART_SDF_TAG ? `-${env.PART_SDF_TAG}` : ""; // separate outputs for runs split over processes
@@ -55,7 +55,24 @@ const junctionError = (truth: Sdf[], f: Sdf, rng = createRng(7)): { error: numbe
   return { error: s / v.length, points: v.length };
 };
 
-type Row = { name: string; k: number; grid64: ReturnType<typeof partIou>; box: ReturnType<typeof partIou>; junction: number; junctionSingle?: number; unionSingle?: number; seconds: number; l1: number; sigma: number[] };
+/** Nodes of the 64³ grid over [−1, 1]³ outside `b` where the predicted union is inside (the box grid cannot see them). */
+const insideOutsideBox = (pred: (p: Float32Array) => Float32Array, P: number, b: { min: number[]; max: number[] }): number => {
+  const n = 64, pts = new Float32Array(3 * n ** 3);
+  for (let z = 0, i = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++, i++) [pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]] = [-1 + (2 * x) / (n - 1), -1 + (2 * y) / (n - 1), -1 + (2 * z) / (n - 1)];
+  const v = pred(pts);
+  let c = 0;
+  for (let i = 0; i < n ** 3; i++) {
+    if ([0, 1, 2].every((a) => pts[3 * i + a] >= b.min[a] && pts[3 * i + a] <= b.max[a])) continue;
+    for (let k = 0; k < P; k++)
+      if (v[i * P + k] < 0) {
+        c++;
+        break;
+      }
+  }
+  return c;
+};
+
+type Row = { name: string; outside: number; k: number; grid64: ReturnType<typeof partIou>; box: ReturnType<typeof partIou>; junction: number; junctionSingle?: number; unionSingle?: number; seconds: number; l1: number; sigma: number[] };
 const rows: Row[] = [];
 const panels: RgbaImage[] = [];
 const opts = { steps, batchSize: batch, eikonalPoints: Math.max(64, batch >> 3), truncation };
@@ -71,7 +88,8 @@ for (const spec of SEED_SHAPES) {
   const bounds = insideBounds(truth);
   const box = partIou(pred, truth, { spacing, bounds });
   const junction = junctionError(truth, d.unionSdf()).error;
-  const row: Row = { name: spec.name, k: truth.length, grid64, box, junction, seconds: (t1 - t0) / 1000, l1: last.l1, sigma: last.sigma };
+  const outside = insideOutsideBox(pred, truth.length, bounds);
+  const row: Row = { name: spec.name, outside, k: truth.length, grid64, box, junction, seconds: (t1 - t0) / 1000, l1: last.l1, sigma: last.sigma };
   const window = { min: [bounds.min[0], bounds.min[1]] as [number, number], max: [bounds.max[0], bounds.max[1]] as [number, number] };
   const at = spec.name === "table" ? 0.2 : 0;
   if (picture.includes(spec.name)) panels.push(drawText(partSliceImage(pred, truth.length, { at, window, width: 240, truth: whole }), `${spec.name} ${truth.length} HEADS`, 4, 4, 2));
@@ -87,15 +105,15 @@ for (const spec of SEED_SHAPES) {
   d.dispose();
   rows.push(row);
   const f = (x: number) => x.toFixed(3);
-  console.error(`${spec.name}: ${row.seconds.toFixed(0)} s training; 64³: parts ${grid64.parts.map(f).join(" ")} union ${f(grid64.union)}; box ${box.res.join("×")}: parts ${box.parts.map(f).join(" ")} union ${f(box.union)} ownership ${f(box.ownership)}; junction |f| ${junction.toFixed(4)}${row.junctionSingle !== undefined ? ` (one head ${row.junctionSingle.toFixed(4)}, union IoU ${f(row.unionSingle!)})` : ""}`);
+  console.error(`${spec.name}: ${row.seconds.toFixed(0)} s training; 64³: parts ${grid64.parts.map(f).join(" ")} union ${f(grid64.union)}; box ${box.res.join("×")}: parts ${box.parts.map(f).join(" ")} union ${f(box.union)} ownership ${f(box.ownership)}; inside outside the box (64³ nodes) ${outside}; junction |f| ${junction.toFixed(4)}${row.junctionSingle !== undefined ? ` (one head ${row.junctionSingle.toFixed(4)}, union IoU ${f(row.unionSingle!)})` : ""}`);
 }
 const f = (x: number) => x.toFixed(3), mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`steps ${steps}, batch ${batch}, eikonal ${opts.eikonalPoints} points × 0.1, truncation ${truncation}, trunk 3 × ${width}, PE ${pe}; grids: 64³ over [-1, 1]³ and spacing ${spacing} over each shape's box`);
-console.log("| shape | parts | per-part IoU, box grid | min part (box) | union IoU (box) | per-part IoU mean, 64³ | union IoU, 64³ | ownership (box) | junction mean abs f | final L1 | train s |\n|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| shape | parts | per-part IoU, box grid | min part (box) | union IoU (box) | per-part IoU mean, 64³ | union IoU, 64³ | ownership (box) | 64³ nodes inside outside the box | junction mean abs f | final L1 | train s |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows)
-  console.log(`| ${r.name} | ${r.k} | ${r.box.parts.map(f).join(", ")} | ${f(Math.min(...r.box.parts))} | ${f(r.box.union)} | ${f(mean(r.grid64.parts))} | ${f(r.grid64.union)} | ${f(r.box.ownership)} | ${r.junction.toFixed(4)}${r.junctionSingle !== undefined ? ` (one head: ${r.junctionSingle.toFixed(4)}, union IoU ${f(r.unionSingle!)})` : ""} | ${r.l1.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
+  console.log(`| ${r.name} | ${r.k} | ${r.box.parts.map(f).join(", ")} | ${f(Math.min(...r.box.parts))} | ${f(r.box.union)} | ${f(mean(r.grid64.parts))} | ${f(r.grid64.union)} | ${f(r.box.ownership)} | ${r.outside} | ${r.junction.toFixed(4)}${r.junctionSingle !== undefined ? ` (one head: ${r.junctionSingle.toFixed(4)}, union IoU ${f(r.unionSingle!)})` : ""} | ${r.l1.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
 const allBox = rows.flatMap((r) => r.box.parts), all64 = rows.flatMap((r) => r.grid64.parts);
-console.log(`| **mean** | | ${f(mean(allBox))} (all parts) | ${f(mean(rows.map((r) => Math.min(...r.box.parts))))} | ${f(mean(rows.map((r) => r.box.union)))} | ${f(mean(all64))} | ${f(mean(rows.map((r) => r.grid64.union)))} | ${f(mean(rows.map((r) => r.box.ownership)))} | | | |`);
+console.log(`| **mean** | | ${f(mean(allBox))} (all parts) | ${f(mean(rows.map((r) => Math.min(...r.box.parts))))} | ${f(mean(rows.map((r) => r.box.union)))} | ${f(mean(all64))} | ${f(mean(rows.map((r) => r.grid64.union)))} | ${f(mean(rows.map((r) => r.box.ownership)))} | | | | |`);
 if (panels.length > 0) {
   const H = Math.max(...panels.map((p) => p.height)), W = panels.reduce((a, p) => a + p.width + 4, -4);
   const img: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(4 * W * H).fill(255) };
