@@ -18,7 +18,7 @@
  * shallower than D).
  *
  * Run: `pnpm --filter @sdfkit/example-part-sdf-railing start -- --labels PATH|truth [--out DIR]
- *   [--steps 3000] [--batch 512] [--pe 6] [--width 128] [--truncation 0] [--spacing 0.01] [--seed 0]`
+ *   [--steps 3000] [--batch 512] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01] [--seed 0]`
  */
 import { readFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
@@ -45,6 +45,8 @@ export interface PartSdfRailingOptions {
   pe: number;
   width: number;
   truncation: number;
+  /** Fine near-surface σ: "auto" (a quarter of each part's half-thickness, clamped to [0.002, 0.01]) or a number. */
+  sigma: number | "auto";
   /** IoU grid spacing (normalised units) over the mesh's box. */
   spacing: number;
   seed: number;
@@ -54,10 +56,10 @@ export interface PartSdfRailingOptions {
 /**
  * Part SDFs of a part-labelled closed mesh (see the file comment): one `Sdf` per part that owns
  * triangles, in label order, plus the parts' meshes. All parts are evaluated together and the last
- * batch is cached (training asks each part at the same points).
+ * batch is cached (training asks each part at the same points). `whole` (the mesh's `MeshSdf`) can be shared.
  */
-export const meshPartSdfs = (mesh: Mesh, labels: ArrayLike<number>): { sdfs: Sdf[]; parts: { label: number; mesh: Mesh }[] } => {
-  const whole = new MeshSdf(mesh), parts = splitMeshByLabels(mesh, labels);
+export const meshPartSdfs = (mesh: Mesh, labels: ArrayLike<number>, whole: MeshSdf = new MeshSdf(mesh)): { sdfs: Sdf[]; parts: { label: number; mesh: Mesh }[] } => {
+  const parts = splitMeshByLabels(mesh, labels);
   const each = parts.map((p) => new MeshSdf(p.mesh)), P = parts.length;
   let cacheIn: Float32Array | null = null, cacheOut: Float32Array[] = [];
   const all = (points: Float32Array): Float32Array[] => {
@@ -96,8 +98,9 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
   const pseudo = o.labels === "truth" ? truthLabels : readLabels(o.labels);
   if (pseudo.length !== truthLabels.length) throw new Error(`part-sdf-railing: --labels must hold one label per vertex (${truthLabels.length}), got ${pseudo.length}`);
   const { mesh } = normalizeMesh(raw); // unit sphere, same vertex order
-  const trueParts = meshPartSdfs(mesh, truthLabels);
-  const pseudoParts = pseudo === truthLabels ? trueParts : meshPartSdfs(mesh, pseudo);
+  const whole = new MeshSdf(mesh);
+  const trueParts = meshPartSdfs(mesh, truthLabels, whole);
+  const pseudoParts = pseudo === truthLabels ? trueParts : meshPartSdfs(mesh, pseudo, whole);
   const P = pseudoParts.sdfs.length, T = trueParts.sdfs.length;
   log(`pseudo ground truth: ${P} parts (ARI vs the true labels ${adjustedRandIndex(truthLabels, pseudo).toFixed(4)}); true parts: ${T}`);
 
@@ -112,6 +115,7 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     batchSize: o.batch,
     eikonalPoints: Math.max(16, o.batch >> 3),
     truncation: o.truncation,
+    sigma: o.sigma,
     // uniform samples over the whole unit-sphere frame, not only the mesh's box: outside the box the
     // heads are otherwise unconstrained and may grow interior there
     bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
@@ -151,7 +155,7 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     }
     return r;
   };
-  const meshSdf = new MeshSdf(mesh).evaluate;
+  const meshSdf = whole.evaluate;
   const vsMesh = partIou(union, [meshSdf], { spacing: o.spacing, bounds });
   const vsMesh64 = partIou(union, [meshSdf], { res: 64 }); // [−1, 1]³: also sees interior grown outside the box
 
@@ -201,6 +205,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       pe: { type: "string", default: "6" },
       width: { type: "string", default: "128" },
       truncation: { type: "string", default: "0" },
+      sigma: { type: "string", default: "auto" },
       spacing: { type: "string", default: "0.01" },
       seed: { type: "string", default: "0" },
     },
@@ -214,6 +219,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     pe: Number(v.pe),
     width: Number(v.width),
     truncation: Number(v.truncation),
+    sigma: v.sigma === "auto" ? "auto" : Number(v.sigma),
     spacing: Number(v.spacing),
     seed: Number(v.seed),
   });

@@ -35,10 +35,10 @@ describe("partIou", () => {
   it("grids a shape's own box by spacing: a thin slab is several cells across and its IoU is right there", () => {
     // true slab half-thickness 0.03; predicted 0.024 → IoU 0.8 (grid error: one node layer of ~20)
     const truth = [box([0.1, 0.03, 0.1])], thin = box([0.1, 0.024, 0.1]);
-    const b = insideBounds(truth);
+    const b = insideBounds(truth, { res: 48 });
     for (const [c, h] of [[0, 0.1], [1, 0.03], [2, 0.1]] as const) {
       expect(b.max[c]).toBeGreaterThan(h);
-      expect(b.max[c]).toBeLessThan(h + 0.1);
+      expect(b.max[c]).toBeLessThan(h + 0.15);
       expect(b.min[c]).toBeCloseTo(-b.max[c], 5);
     }
     const r = partIou((p) => thin(p), truth, { spacing: 0.003, bounds: b });
@@ -92,7 +92,7 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     const d = new PartSdfDecoder({ parts: 2, trunk: [64, 64], head: 0, peFrequencies: 2 }, { seed: 3 });
     const before = partIou((p) => d.evaluateParts(p), truth, { res: 24 });
     const logs: number[] = [];
-    const last = await trainPartSdf(d, truth, { steps: 200, batchSize: 1024, eikonalPoints: 64, learningRate: 3e-3, surfacePointsPerPart: 500, rng: createRng(1), onProgress: (e) => logs.push(e.l1) });
+    const last = await trainPartSdf(d, truth, { steps: 200, batchSize: 384, eikonalPoints: 32, learningRate: 3e-3, surfacePointsPerPart: 500, rng: createRng(1), onProgress: (e) => logs.push(e.l1) });
     expect(logs).toHaveLength(3); // steps 0, 100 and the last
     // auto σ: a quarter of each sphere's radius (0.35, 0.2), clamped to [0.002, 0.01]
     expect(last.sigma).toEqual([0.01, 0.01]);
