@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { box, createRng, InvalidArgumentError, partSdfs, seedShape, sphere } from "@sdfkit/sdf-core";
+import { partColor } from "@sdfkit/segmentation";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { PartSdfDecoder, partIou, trainPartSdf } from "@sdfkit/segmentation/model";
+import { PartSdfDecoder, insideBounds, partIou, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
 
 beforeAll(async () => {
   await selectBackend({ prefer: "wasm", log: false });
@@ -16,7 +17,7 @@ describe("partIou", () => {
       return out;
     };
     const self = partIou(exact, truth, { res: 40 });
-    expect(self).toEqual({ parts: [1, 1], union: 1, ownership: 1 });
+    expect(self).toEqual({ parts: [1, 1], union: 1, ownership: 1, res: [40, 40, 40] });
     // predicted part 0 = sphere r 0.4 inside the true r 0.5: IoU = (0.4/0.5)^3 = 0.512 (grid error ~ 3 %)
     const small = sphere(0.4);
     const pred = (p: Float32Array) => {
@@ -28,16 +29,73 @@ describe("partIou", () => {
     expect(r.parts[0]).toBeCloseTo(0.512, 1);
     expect(r.parts[1]).toBe(1);
     expect(() => partIou(pred, [truth[0]], { res: 8 })).toThrow(InvalidArgumentError);
+    expect(() => partIou(pred, truth, { spacing: 0 })).toThrow(/spacing/);
+  });
+
+  it("grids a shape's own box by spacing: a thin slab is several cells across and its IoU is right there", () => {
+    // true slab half-thickness 0.03; predicted 0.024 → IoU 0.8 (grid error: one node layer of ~20)
+    const truth = [box([0.1, 0.03, 0.1])], thin = box([0.1, 0.024, 0.1]);
+    const b = insideBounds(truth, { res: 48 });
+    for (const [c, h] of [[0, 0.1], [1, 0.03], [2, 0.1]] as const) {
+      expect(b.max[c]).toBeGreaterThan(h);
+      expect(b.max[c]).toBeLessThan(h + 0.15);
+      expect(b.min[c]).toBeCloseTo(-b.max[c], 5);
+    }
+    const r = partIou((p) => thin(p), truth, { spacing: 0.003, bounds: b });
+    expect(r.res[1]).toBeGreaterThan(30);
+    expect(r.res[0]).toBe(Math.ceil((b.max[0] - b.min[0]) / 0.003 - 1e-9) + 1);
+    expect(r.parts[0]).toBeGreaterThan(0.75);
+    expect(r.parts[0]).toBeLessThan(0.85);
+    // 64³ over [−1, 1]³ (spacing 0.032) cannot tell them apart: the same two node layers (y = ±0.016) are inside both
+    expect(partIou((p) => thin(p), truth, { res: 64 }).parts[0]).toBe(1);
+    expect(() => insideBounds([sphere(0.3, [5, 5, 5])])).toThrow(InvalidArgumentError);
+  });
+
+  it("slice image: owner colours inside, black union contour over the red true one", () => {
+    const a = sphere(0.5, [-0.3, 0, 0]), c = sphere(0.4, [0.4, 0, 0]);
+    const pred = (p: Float32Array) => {
+      const n = p.length / 3, x = a(p), y = c(p), out = new Float32Array(2 * n);
+      for (let i = 0; i < n; i++) [out[2 * i], out[2 * i + 1]] = [x[i], y[i]];
+      return out;
+    };
+    const img = partSliceImage(pred, 2, { width: 100, truth: (p) => sphere(0.2)(p) });
+    expect([img.width, img.height]).toEqual([100, 100]);
+    const px = (u: number, v: number) => Array.from(img.data.subarray(4 * (Math.floor((1 - v) * 50) * 100 + Math.floor((u + 1) * 50)), 4 * (Math.floor((1 - v) * 50) * 100 + Math.floor((u + 1) * 50)) + 3));
+    expect(px(-0.5, 0.3)).toEqual(partColor(0).map((x) => Math.round(255 * x)));
+    expect(px(0.6, 0.1)).toEqual(partColor(1).map((x) => Math.round(255 * x)));
+    expect(px(-0.9, 0.9).every((x, j) => x > 255 * partColor(0)[j])).toBe(true); // pale outside
+    let black = 0, red = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      if (img.data[i] === 0 && img.data[i + 1] === 0 && img.data[i + 2] === 0) black++;
+      if (img.data[i] === 220 && img.data[i + 1] === 0) red++;
+    }
+    expect(black).toBeGreaterThan(100); // two circle arcs of radius ~25 and 20 px
+    expect(red).toBeGreaterThan(40); // the true circle r 0.2 (10 px), inside the union: not covered by black
+    expect(() => partSliceImage(pred, 3, { width: 10 })).toThrow(InvalidArgumentError);
   });
 });
 
 describe("PartSdfDecoder + trainPartSdf", () => {
+  it("scales the fine near-surface σ to each part's thickness and uses given surface points", async () => {
+    // slab half-thickness 0.02 → σ = 0.005; sphere r 0.3 → 0.075, clamped to 0.01
+    const d = new PartSdfDecoder({ parts: 2, trunk: [8], peFrequencies: 0 }, { seed: 1 });
+    const r = await trainPartSdf(d, [box([0.3, 0.02, 0.3]), sphere(0.3, [0, 0.5, 0])], { steps: 1, batchSize: 16, eikonalPoints: 4, surfacePointsPerPart: 300, rng: createRng(4) });
+    expect(r.sigma[0]).toBeCloseTo(0.005, 3);
+    expect(r.sigma[1]).toBe(0.01);
+    const given = await trainPartSdf(d, [box([0.3, 0.02, 0.3]), sphere(0.3, [0, 0.5, 0])], { steps: 1, batchSize: 16, eikonalPoints: 4, sigma: [0.003, 0.004], surfacePoints: [new Float32Array([0, 0.02, 0]), new Float32Array([0, 0.8, 0])], rng: createRng(4) });
+    expect(given.sigma).toEqual([0.003, 0.004]);
+    d.dispose();
+  });
+
   it("learns per-part SDFs of a snowman: heads fit their own part, union = min, interior ownership right", async () => {
     const truth = partSdfs(seedShape("snowman"));
     const d = new PartSdfDecoder({ parts: 2, trunk: [64, 64], head: 0, peFrequencies: 2 }, { seed: 3 });
     const before = partIou((p) => d.evaluateParts(p), truth, { res: 24 });
     const logs: number[] = [];
-    const last = await trainPartSdf(d, truth, { steps: 200, batchSize: 1024, eikonalPoints: 256, learningRate: 3e-3, rng: createRng(1), onProgress: (e) => logs.push(e.l1) });
+    const last = await trainPartSdf(d, truth, { steps: 200, batchSize: 384, eikonalPoints: 32, learningRate: 3e-3, surfacePointsPerPart: 500, rng: createRng(1), onProgress: (e) => logs.push(e.l1) });
+    expect(logs).toHaveLength(3); // steps 0, 100 and the last
+    // auto σ: a quarter of each sphere's radius (0.35, 0.2), clamped to [0.002, 0.01]
+    expect(last.sigma).toEqual([0.01, 0.01]);
     expect(last.l1).toBeLessThan(logs[0] / 3);
     const r = partIou((p) => d.evaluateParts(p), truth, { res: 24 });
     expect(Math.min(...r.parts)).toBeGreaterThan(Math.max(0.6, Math.min(...before.parts)));
@@ -56,6 +114,9 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     expect(() => new PartSdfDecoder({ parts: 0 })).toThrow(/parts/);
     const d = new PartSdfDecoder({ parts: 2, trunk: [8] });
     await expect(trainPartSdf(d, [sphere(0.3)])).rejects.toThrow(/2 Sdf functions/);
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { surfacePoints: [new Float32Array(3)] })).rejects.toThrow(/surfacePoints/);
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { sigma: [0.01] })).rejects.toThrow(/sigma/);
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2, [9, 9, 9])])).rejects.toThrow(/parts\[1\]/);
     expect(() => d.evaluateParts(new Float32Array([0, 0]))).toThrow(/xyz triples/);
     d.dispose();
   });

@@ -68,10 +68,12 @@ export class PartSdfDecoder {
       this.trunkLayers.push(dense(prev, d));
       prev = d;
     }
-    for (let k = 0; k < s.parts; k++) this.headLayers.push(s.head > 0 ? [dense(prev, s.head), dense(s.head, 1)] : [dense(prev, 1)]);
+    // linear heads are one [width, parts] layer (one matMul for all heads; column k = head k)
+    if (s.head === 0) this.headLayers.push([dense(prev, s.parts)]);
+    else for (let k = 0; k < s.parts; k++) this.headLayers.push([dense(prev, s.head), dense(s.head, 1)]);
   }
 
-  /** All variables (trunk, then heads in part order). */
+  /** All variables (trunk, then heads in part order; linear heads are one [width, parts] layer). */
   get variables(): tf.Variable[] {
     return [...this.trunkLayers, ...this.headLayers.flat()].flatMap((l) => [l.w, l.b]);
   }
@@ -88,7 +90,7 @@ export class PartSdfDecoder {
       });
       return y;
     });
-    return tf.concat(outs, 1) as tf.Tensor2D;
+    return (outs.length === 1 ? outs[0] : tf.concat(outs, 1)) as tf.Tensor2D;
   }
 
   /** Per-part SDF values at points (xyz, stride 3): [N × parts] row-major, in batches. */
@@ -154,11 +156,11 @@ export const __checkPoints = (fn: string, points: unknown): number => {
 
 /** Options of {@link trainPartSdf}. */
 export interface TrainPartSdfOptions {
-  /** Optimisation steps. @defaultValue 1000 */
+  /** Optimisation steps. @defaultValue 3000 */
   steps: number;
-  /** Supervised samples per step. @defaultValue 4096 */
+  /** Supervised samples per step. @defaultValue 512 */
   batchSize: number;
-  /** Points per step for the eikonal term. @defaultValue 1024 */
+  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 64 */
   eikonalPoints: number;
   /** Weight of the eikonal term mean (|∇f_k| − 1)² (central differences, h = 1e-3). @defaultValue 0.1 */
   eikonalWeight: number;
@@ -170,115 +172,196 @@ export interface TrainPartSdfOptions {
    * or drifts beyond +δ everywhere stays outside — seen on the snowman's head). @defaultValue 0
    */
   clamp: number;
+  /**
+   * Truncation δ of the regression (0 = none): where |target| ≥ δ a head only has to be on the right
+   * side of ±δ (hinge relu(δ − sign(target) · pred)), so its capacity goes to the band near its surface;
+   * inside the band plain L1 (unclamped, so a head never loses its gradient). Measured to hurt: with 0.1
+   * the barbell's sphere heads grew interior far from the shape (529 of the 64³ nodes over [−1, 1]³
+   * outside its box, none without) and IoU inside the box did not improve — leave it at 0. @defaultValue 0
+   */
+  truncation: number;
+  /** Share of each batch drawn uniformly in the bounds (the rest near the parts' own surfaces). @defaultValue 0.25 */
+  uniformFraction: number;
+  /**
+   * Standard deviation of the fine near-surface jitter, per part or one for all; `"auto"` = a quarter
+   * of the part's half-thickness (its largest inscribed radius, estimated from its SDF), clamped to
+   * [0.002, 0.01] — thin parts get samples that pin their surface closely. Half of the near-surface
+   * samples use it, the other half σ = 0.05. @defaultValue "auto"
+   */
+  sigma: number | number[] | "auto";
+  /**
+   * Points on each part's own surface (xyz, stride 3; one array per part), the centres of the
+   * near-surface samples. Default: found from the part SDFs (uniform points with |d_k| < 0.1 projected
+   * onto d_k = 0 by two Newton steps along the finite-difference gradient). Give them when the part
+   * SDFs are expensive (e.g. a mesh's parts: sample each part's triangles).
+   */
+  surfacePoints?: Float32Array[];
+  /** Surface points per part found when `surfacePoints` is not given. @defaultValue 4000 */
+  surfacePointsPerPart: number;
   /** Bounds of the uniform samples. @defaultValue [-1, 1] on every axis */
   bounds: { min: [number, number, number]; max: [number, number, number] };
   /** Seeded random source of every sample. @defaultValue createRng(0) */
   rng: Rng;
-  /** Called every 50 steps and at the end. */
+  /** Called every 100 steps and at the end. */
   onProgress?: (e: { step: number; loss: number; l1: number; eikonal: number }) => void;
 }
 
 /** Default {@link TrainPartSdfOptions}. */
 export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
-  steps: 1000,
-  batchSize: 4096,
-  eikonalPoints: 1024,
+  steps: 3000,
+  batchSize: 512,
+  eikonalPoints: 64,
   eikonalWeight: 0.1,
   learningRate: 2e-3,
   clamp: 0,
+  truncation: 0,
+  uniformFraction: 0.25,
+  sigma: "auto",
+  surfacePointsPerPart: 4000,
   bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
   rng: createRng(0),
 };
 
-/** @internal Points: 30 % uniform in the bounds, 70 % near the parts' surfaces (pool points + N(0, σ²), σ ∈ {0.01, 0.05}). */
-const __samplePoints = (pool: Float32Array, n: number, b: TrainPartSdfOptions["bounds"], rng: Rng): Float32Array => {
-  const p = new Float32Array(3 * n), np = pool.length / 3, u = Math.round(0.3 * n);
-  for (let i = 0; i < n; i++) {
-    if (i < u || np === 0) {
-      for (let c = 0; c < 3; c++) p[3 * i + c] = rng.uniform(b.min[c], b.max[c]);
-      continue;
-    }
-    const j = rng.int(np), s = i % 2 === 0 ? 0.01 : 0.05;
-    for (let c = 0; c < 3; c++) p[3 * i + c] = pool[3 * j + c] + s * rng.normal();
+/**
+ * @internal Points on part `f`'s zero set: uniform candidates with |d| < 0.1, then two Newton steps
+ * p ← p − d · ∇d / |∇d|² (central differences), keeping those that end within 1e-3 of the surface.
+ */
+const __surfacePoints = (f: Sdf, count: number, b: TrainPartSdfOptions["bounds"], rng: Rng, k: number): Float32Array => {
+  const B = 16384, cand = new Float32Array(3 * B), d = new Float32Array(B);
+  const near = new Float32Array(3 * count);
+  let got = 0;
+  for (let tries = 0; got < count && tries < 2000 && !(got === 0 && tries >= 100); tries++) {
+    for (let i = 0; i < 3 * B; i++) cand[i] = rng.uniform(b.min[i % 3], b.max[i % 3]);
+    f(cand, d);
+    for (let i = 0; i < B && got < count; i++) if (Math.abs(d[i]) < 0.1) near.set(cand.subarray(3 * i, 3 * i + 3), 3 * got++);
   }
-  return p;
+  if (got === 0) throw new InvalidArgumentError("trainPartSdf", `parts[${k}]`, "a part SDF with a surface inside the bounds", "no point with |sdf| < 0.1");
+  const p = near.subarray(0, 3 * got), h = 1e-4, n = got;
+  const shifted = new Float32Array(18 * n), val = new Float32Array(n), g = new Float32Array(6 * n);
+  for (let it = 0; it < 3; it++) {
+    f(p, val);
+    if (it === 2) break;
+    for (let a = 0; a < 6; a++) shifted.set(p, 3 * n * a);
+    for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) {
+      shifted[3 * n * (2 * a) + 3 * i + a] += h;
+      shifted[3 * n * (2 * a + 1) + 3 * i + a] -= h;
+    }
+    f(shifted, g);
+    for (let i = 0; i < n; i++) {
+      const gx = (g[i] - g[n + i]) / (2 * h), gy = (g[2 * n + i] - g[3 * n + i]) / (2 * h), gz = (g[4 * n + i] - g[5 * n + i]) / (2 * h);
+      const g2 = gx * gx + gy * gy + gz * gz;
+      if (!(g2 > 1e-8)) continue;
+      const s = val[i] / g2;
+      p[3 * i] -= s * gx;
+      p[3 * i + 1] -= s * gy;
+      p[3 * i + 2] -= s * gz;
+    }
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) if (Math.abs(val[i]) < 1e-3) p.copyWithin(3 * m++, 3 * i, 3 * i + 3);
+  if (m === 0) throw new InvalidArgumentError("trainPartSdf", `parts[${k}]`, "a part SDF whose zero set Newton steps can reach", "no projected point within 1e-3 of the surface");
+  return p.slice(0, 3 * m);
+};
+
+/** @internal Half-thickness of a part (its largest inscribed radius): −min d over its surface points moved inwards. */
+const __halfThickness = (f: Sdf, surface: Float32Array, rng: Rng): number => {
+  const n = Math.min(surface.length / 3, 2000), q = new Float32Array(3 * n * 8);
+  for (let i = 0, j = 0; i < n; i++) {
+    const s = 3 * rng.int(surface.length / 3);
+    for (let r = 0; r < 8; r++, j++) {
+      const t = 0.01 * 2 ** r * 0.25; // 0.0025 … 0.32 in every direction: some land deep inside
+      for (let c = 0; c < 3; c++) q[3 * j + c] = surface[s + c] + t * rng.normal();
+    }
+  }
+  const d = f(q);
+  let m = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] < m) m = d[i];
+  return -m;
 };
 
 /**
- * Train a {@link PartSdfDecoder} with per-part supervision: head k regresses part k's exact SDF
- * (L1, optionally clamped) at points near every part's own surface and uniform in the bounds, plus an
- * eikonal term (|∇f_k| = 1, by central differences so only first-order gradients are needed).
+ * Train a {@link PartSdfDecoder} with per-part supervision: head k regresses part k's SDF (L1,
+ * optionally clamped) at every sample, plus an eikonal term (|∇f_k| = 1, by central differences so
+ * only first-order gradients are needed). Samples: `uniformFraction` uniform in the bounds, the rest
+ * near the parts' own surfaces (an equal share per part, so a head is also supervised where its part
+ * hides inside another), half with a fine σ scaled to the part's thickness and half with σ = 0.05.
  * `parts` are the ground-truth part SDFs (e.g. `partSdfs(spec)` of an analytic assembly, or pseudo
- * ground truth). Adam, cosine learning-rate decay. Returns the last logged losses.
+ * ground truth of a labelled mesh). Adam, cosine learning-rate decay to 5 %. Returns the last logged losses.
+ * @throws InvalidArgumentError on a part list that does not match the heads, bad counts or rates, or a
+ *   part without a surface inside the bounds.
  */
-export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: Partial<TrainPartSdfOptions> = {}): Promise<{ loss: number; l1: number; eikonal: number }> => {
+export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: Partial<TrainPartSdfOptions> = {}): Promise<{ loss: number; l1: number; eikonal: number; sigma: number[] }> => {
   const o = { ...DEFAULT_TRAIN_PART_SDF, rng: createRng(0), ...opts };
-  const P = decoder.specs.parts;
+  const P = decoder.specs.parts, fn = "trainPartSdf";
   if (!Array.isArray(parts) || parts.length !== P || parts.some((f) => typeof f !== "function"))
-    throw new InvalidArgumentError("trainPartSdf", "parts", `${P} Sdf functions (one per head)`, parts);
-  for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints]] as const)
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError("trainPartSdf", k, "an integer >= 1", v);
-  if (!(o.learningRate > 0)) throw new InvalidArgumentError("trainPartSdf", "learningRate", "a number > 0", o.learningRate);
-  if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError("trainPartSdf", "eikonalWeight", "a number >= 0", o.eikonalWeight);
+    throw new InvalidArgumentError(fn, "parts", `${P} Sdf functions (one per head)`, parts);
+  for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
+  if (!(o.learningRate > 0)) throw new InvalidArgumentError(fn, "learningRate", "a number > 0", o.learningRate);
+  if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError(fn, "eikonalWeight", "a number >= 0", o.eikonalWeight);
+  if (!(o.truncation >= 0)) throw new InvalidArgumentError(fn, "truncation", "a number >= 0", o.truncation);
+  if (!(o.uniformFraction >= 0 && o.uniformFraction <= 1)) throw new InvalidArgumentError(fn, "uniformFraction", "a number in [0, 1]", o.uniformFraction);
+  const sig = o.sigma;
+  if (!(sig === "auto" || (typeof sig === "number" && sig > 0) || (Array.isArray(sig) && sig.length === P && sig.every((x) => x > 0))))
+    throw new InvalidArgumentError(fn, "sigma", `"auto", a number > 0 or ${P} numbers > 0`, sig);
+  if (o.surfacePoints !== undefined && (!Array.isArray(o.surfacePoints) || o.surfacePoints.length !== P || o.surfacePoints.some((a) => !(a instanceof Float32Array) || a.length < 3 || a.length % 3 !== 0)))
+    throw new InvalidArgumentError(fn, "surfacePoints", `${P} non-empty Float32Arrays of xyz triples`, o.surfacePoints);
 
-  // a pool of points near EVERY part's own surface (rejection from uniform, |d_k| < 0.02, an equal share
-  // per part), so a head is also supervised where its part hides inside another part
-  const poolN = 20000, per = Math.ceil(poolN / P), pool = new Float32Array(3 * per * P);
-  {
-    const B = 32768, cand = new Float32Array(3 * B), d = new Float32Array(B);
-    let got = 0;
-    for (let k = 0; k < P; k++) {
-      let mine = 0;
-      for (let tries = 0; mine < per && tries < 400; tries++) {
-        for (let i = 0; i < 3 * B; i++) cand[i] = o.rng.uniform(o.bounds.min[i % 3], o.bounds.max[i % 3]);
-        parts[k](cand, d);
-        for (let i = 0; i < B && mine < per; i++)
-          if (Math.abs(d[i]) < 0.02) {
-            pool.set(cand.subarray(3 * i, 3 * i + 3), 3 * got++);
-            mine++;
-          }
+  const surface = o.surfacePoints ?? parts.map((f, k) => __surfacePoints(f, o.surfacePointsPerPart, o.bounds, o.rng, k));
+  const sigma = sig === "auto" ? parts.map((f, k) => Math.min(0.01, Math.max(0.002, __halfThickness(f, surface[k], o.rng) / 4))) : Array.isArray(sig) ? sig.slice() : new Array<number>(P).fill(sig);
+  const sample = (n: number): Float32Array => {
+    const p = new Float32Array(3 * n), u = Math.round(o.uniformFraction * n);
+    for (let i = 0; i < n; i++) {
+      if (i < u) {
+        for (let c = 0; c < 3; c++) p[3 * i + c] = o.rng.uniform(o.bounds.min[c], o.bounds.max[c]);
+        continue;
       }
-      if (mine === 0) throw new InvalidArgumentError("trainPartSdf", `parts[${k}]`, "a part SDF with a surface inside the bounds", "no point with |sdf| < 0.02");
+      const k = i % P, sp = surface[k], j = 3 * o.rng.int(sp.length / 3), s = (i - u) % (2 * P) < P ? sigma[k] : 0.05;
+      for (let c = 0; c < 3; c++) p[3 * i + c] = sp[j + c] + s * o.rng.normal();
     }
-  }
+    return p;
+  };
+
   const opt = tf.train.adam(o.learningRate);
   const vars = decoder.variables;
-  const h = 1e-3;
+  const h = 1e-3, m = o.eikonalPoints, N = o.batchSize;
+  const gt = new Float32Array(N * P), tmp = new Float32Array(N), shifted = new Float32Array(18 * m);
   let last = { loss: NaN, l1: NaN, eikonal: NaN };
   for (let step = 0; step < o.steps; step++) {
-    const xyz = __samplePoints(pool, o.batchSize, o.bounds, o.rng);
-    const gt = new Float32Array(o.batchSize * P), tmp = new Float32Array(o.batchSize);
+    const xyz = sample(N);
     parts.forEach((f, k) => {
       f(xyz, tmp);
-      for (let i = 0; i < o.batchSize; i++) gt[i * P + k] = tmp[i];
+      for (let i = 0; i < N; i++) gt[i * P + k] = tmp[i];
     });
-    const ek = __samplePoints(pool, o.eikonalPoints, o.bounds, o.rng);
-    const shifted = new Float32Array(ek.length * 6);
+    const ek = sample(m);
     for (let a = 0; a < 3; a++)
       for (const [j, sgn] of [[2 * a, 1], [2 * a + 1, -1]] as const) {
-        const off = j * ek.length;
+        const off = 3 * j * m;
         shifted.set(ek, off);
-        for (let i = 0; i < o.eikonalPoints; i++) shifted[off + 3 * i + a] += sgn * h;
+        for (let i = 0; i < m; i++) shifted[off + 3 * i + a] += sgn * h;
       }
     const lr = o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
     (opt as unknown as { learningRate: number }).learningRate = lr;
     const res = tf.tidy(() => {
       let l1v: tf.Scalar | null = null, ekv: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        let pred: tf.Tensor = decoder.forward(tf.tensor2d(xyz, [o.batchSize, 3]));
-        let target: tf.Tensor = tf.tensor2d(gt, [o.batchSize, P]);
+        // one forward pass over the supervised samples and the eikonal stencil
+        const all = decoder.forward(tf.tensor2d(o.eikonalWeight > 0 ? __concat(xyz, shifted) : xyz, [o.eikonalWeight > 0 ? N + 6 * m : N, 3]));
+        let pred: tf.Tensor = o.eikonalWeight > 0 ? tf.slice(all, [0, 0], [N, P]) : all;
+        let target: tf.Tensor = tf.tensor2d(gt, [N, P]);
         if (o.clamp > 0) {
           pred = tf.clipByValue(pred, -o.clamp, o.clamp);
           target = tf.clipByValue(target, -o.clamp, o.clamp);
         }
-        const l1 = tf.mean(tf.abs(tf.sub(pred, target))) as tf.Scalar;
+        const err = tf.abs(tf.sub(pred, target));
+        const l1 = (o.truncation > 0
+          ? tf.mean(tf.where(tf.less(tf.abs(target), o.truncation), err, tf.relu(tf.sub(o.truncation, tf.mul(tf.sign(target), pred)))))
+          : tf.mean(err)) as tf.Scalar;
         l1v = tf.keep(l1);
         if (o.eikonalWeight === 0) return l1;
-        const f = decoder.forward(tf.tensor2d(shifted, [6 * o.eikonalPoints, 3]));
-        const m = o.eikonalPoints;
         let g2: tf.Tensor = tf.zeros([m, P]);
         for (let a = 0; a < 3; a++) {
-          const d = tf.div(tf.sub(tf.slice(f, [2 * a * m, 0], [m, P]), tf.slice(f, [(2 * a + 1) * m, 0], [m, P])), 2 * h);
+          const d = tf.div(tf.sub(tf.slice(all, [N + 2 * a * m, 0], [m, P]), tf.slice(all, [N + (2 * a + 1) * m, 0], [m, P])), 2 * h);
           g2 = tf.add(g2, tf.square(d));
         }
         const eik = tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(g2, 1e-12)), 1))) as tf.Scalar;
@@ -288,7 +371,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
       opt.applyGradients(grads as tf.NamedTensorMap as never);
       return [value, l1v!, ekv ?? tf.scalar(0)].map((t) => tf.keep(t));
     });
-    if (step % 50 === 0 || step === o.steps - 1) {
+    if (step % 100 === 0 || step === o.steps - 1) {
       const [a, b, c] = res.map((t) => t.dataSync()[0]);
       last = { loss: a, l1: b, eikonal: c };
       o.onProgress?.({ step, ...last });
@@ -297,5 +380,13 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
     if (step % 20 === 0) await new Promise((r) => setImmediate(r));
   }
   opt.dispose();
-  return last;
+  return { ...last, sigma };
+};
+
+/** @internal */
+const __concat = (a: Float32Array, b: Float32Array): Float32Array => {
+  const r = new Float32Array(a.length + b.length);
+  r.set(a);
+  r.set(b, a.length);
+  return r;
 };

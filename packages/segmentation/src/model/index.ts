@@ -1,2 +1,3 @@
 export * from "./PartSdfDecoder.js";
 export * from "./part-iou.js";
+export * from "./part-slice-image.js";
