@@ -196,7 +196,10 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `pnpm --filter … start -- --flag` hands the script a leading "--"; drop it so the flags stay flags
+  const argv = process.argv.slice(2);
   const { values: v } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       out: { type: "string", default: join(here, "out") },
       labels: { type: "string", default: "truth" },

@@ -8,7 +8,7 @@ import { repoRoot } from "../../../test-utils/shared-data.js";
 describe("examples/deepcad-to-tinyllava", () => {
   it("runs the four stages on the 21 real files and writes a valid dataset, a contact sheet and a report", () => {
     const out = mkdtempSync(join(tmpdir(), "sdfkit-ex-deepcad-"));
-    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "deepcad-to-tinyllava.ts", out, "96", "2"], { cwd: join(repoRoot, "examples", "deepcad-to-tinyllava"), encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "deepcad-to-tinyllava.ts", "--", out, "96", "2"], { cwd: join(repoRoot, "examples", "deepcad-to-tinyllava"), encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/extract: 17 train, 4 val, 0 skipped/);
     expect(r.stdout).toMatch(/validate: VALID/);

@@ -8,7 +8,7 @@ import { repoRoot } from "../../../test-utils/shared-data.js";
 describe("examples/fit-railing", () => {
   it("fits railing8 with V1 and V2 at its smallest setting and writes the report, renders and curves", () => {
     const out = mkdtempSync(join(tmpdir(), "sdfkit-ex-railing-"));
-    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "fit-railing.ts", out, "12", "2048", "33"], { cwd: join(repoRoot, "examples", "fit-railing"), encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "fit-railing.ts", "--", out, "12", "2048", "33"], { cwd: join(repoRoot, "examples", "fit-railing"), encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout.trim().split("\n").pop()!);
     expect(j.rows.map((x: { preset: string }) => x.preset)).toEqual(["seed-v1", "seed-v2"]);

@@ -17,7 +17,7 @@ describe("examples/probe-9-shapes", () => {
   it("trains one decoder over the 9 seed shapes and writes the ARI table, JSON and truth-vs-cluster renders (smoke)", () => {
     const out = mkdtempSync(join(tmpdir(), "sdfkit-probe9-"));
     try {
-      const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "probe-9-shapes.ts", "--smoke", "--out", out], { cwd: join(repoRoot, "examples", "probe-9-shapes"), encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "probe-9-shapes.ts", "--", "--smoke", "--out", out], { cwd: join(repoRoot, "examples", "probe-9-shapes"), encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       const rep = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
       expect(rep.settings).toMatchObject({ epochs: 10, samples: 256, points: 400 });

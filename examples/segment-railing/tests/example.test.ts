@@ -13,7 +13,7 @@ describe("examples/segment-railing", () => {
       const run = (dir: string) =>
         spawnSync(
           process.execPath,
-          ["--conditions=source", "--import", "tsx", "segment-railing.ts", "--out", dir, "--cache", join(out, "cache"), "--epochs", "3", "--samples", "1024", "--pool", "20000", "--preset", "32,32", "--pe", "0", "--res", "32"],
+          ["--conditions=source", "--import", "tsx", "segment-railing.ts", "--", "--out", dir, "--cache", join(out, "cache"), "--epochs", "3", "--samples", "1024", "--pool", "20000", "--preset", "32,32", "--pe", "0", "--res", "32"],
           { cwd: join(repoRoot, "examples", "segment-railing"), encoding: "utf8" },
         );
       const r = run(out);
