@@ -1,5 +1,5 @@
 import {
-  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, sampleSurface, triangleNormals,
+  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, sampleSurface, triangleAreaCdf, triangleNormals,
   type Mesh, type Rng,
 } from "@sdfkit/sdf-core";
 import { DEFAULT_SAMPLE_BANDS, SAMPLE_MIXES, type Band, type BandSamples, type SampleBandsOptions } from "./api.js";
@@ -65,21 +65,6 @@ const pickCdf = (cdf: Float64Array, u: number): number => {
   return lo;
 };
 
-/** Cumulative (doubled) triangle areas in float64, as sdf-core's sampleSurface builds them. */
-const areaCdf = (mesh: Mesh): Float64Array => {
-  const p = mesh.positions, idx = mesh.indices;
-  const nt = idx.length / 3;
-  const cdf = new Float64Array(nt);
-  let total = 0;
-  for (let t = 0; t < nt; t++) {
-    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    total += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
-    cdf[t] = total;
-  }
-  return cdf;
-};
 
 /**
  * Near-surface band: `n` stratified area-weighted surface points (the same draws as
@@ -195,7 +180,7 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
       const P = m.positions;
       if (feat.cdf.length === 0) {
         // no feature edges on a smooth closed mesh: fall back to the near-surface band
-        drawNear(m, (cdf ??= areaCdf(m)), n, b.sigma, rng, points, hints, k);
+        drawNear(m, (cdf ??= triangleAreaCdf(m)), n, b.sigma, rng, points, hints, k);
         band.fill(bi, k, k + n);
         k += n;
         return;
@@ -207,7 +192,7 @@ const drawBands = (mesh: Mesh, count: number, opts: Partial<SampleBandsOptions> 
         band[k] = bi;
       }
     } else if (b.kind === "near") {
-      cdf ??= areaCdf(m);
+      cdf ??= triangleAreaCdf(m);
       drawNear(m, cdf, n, b.sigma, rng, points, hints, k);
       band.fill(bi, k, k + n);
       k += n;

@@ -32,6 +32,25 @@ export interface SurfaceSamples {
 }
 
 /**
+ * Cumulative doubled triangle areas in float64 (`cdf[t]` = 2 × the area of triangles 0..t), the table behind
+ * area-weighted surface sampling: a uniform draw u × cdf[last] falls in triangle t with probability ∝ its area.
+ * No validation: pass a mesh checked with `assertValidMesh`.
+ */
+export const triangleAreaCdf = (mesh: Mesh): Float64Array => {
+  const p = mesh.positions, idx = mesh.indices, nt = idx.length / 3;
+  const cdf = new Float64Array(nt);
+  let total = 0;
+  for (let t = 0; t < nt; t++) {
+    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    total += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+    cdf[t] = total;
+  }
+  return cdf;
+};
+
+/**
  * Sample `n` points uniformly by area on a triangle mesh (DeepSDF's area-weighted surface
  * sampling): pick a triangle with probability proportional to its area (binary search in the
  * area CDF), then a uniform point in it (`a = 1 - √r1, b = √r1 (1 - r2), c = √r1 r2`).
@@ -56,16 +75,8 @@ export const sampleSurface = (mesh: Mesh, n: number, opts: Partial<SampleSurface
     throw new InvalidArgumentError(fn, "opts.normals", '"face" when mesh.normals is absent', o.normals);
   const p = mesh.positions, idx = mesh.indices, vn = mesh.normals;
   const nt = idx.length / 3;
-  // cumulative areas in float64 (twice the area; the factor cancels)
-  const cdf = new Float64Array(nt);
-  let total = 0;
-  for (let t = 0; t < nt; t++) {
-    const a = 3 * idx[3 * t], b = 3 * idx[3 * t + 1], c = 3 * idx[3 * t + 2];
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    total += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
-    cdf[t] = total;
-  }
+  const cdf = triangleAreaCdf(mesh);
+  const total = nt > 0 ? cdf[nt - 1] : 0;
   if (!(total > 0)) throw new MeshError(fn, `mesh has zero total area (${nt} triangles), nothing to sample`);
   const rng = o.rng;
   const points = new Float32Array(3 * n);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, sampleSurface, triangleAreas, InvalidArgumentError, MeshError, type Mesh } from "@sdfkit/sdf-core";
+import { createRng, sampleSurface, triangleAreaCdf, triangleAreas, InvalidArgumentError, MeshError, type Mesh } from "@sdfkit/sdf-core";
 
 // a mesh with triangles of very different areas: a 1x1 square (2 tris), a 3x1 rectangle (2 tris),
 // a small triangle and a zero-area triangle
@@ -31,6 +31,14 @@ const onTriangle = (m: Mesh, t: number, x: number, y: number, z: number): boolea
 };
 
 describe("sampleSurface", () => {
+  it("triangleAreaCdf is the running sum of twice the triangle areas", () => {
+    const m = mixed(), a = triangleAreas(m), cdf = triangleAreaCdf(m);
+    let sum = 0;
+    for (let t = 0; t < a.length; t++) {
+      sum += 2 * a[t];
+      expect(cdf[t]).toBeCloseTo(sum, 5);
+    }
+  });
   it("puts every point on its triangle with that triangle's unit normal", () => {
     const m = mixed();
     const s = sampleSurface(m, 5000, { rng: createRng(3) });
