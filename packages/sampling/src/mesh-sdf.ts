@@ -1,9 +1,8 @@
 import type { Sdf } from "@sdfkit/sdf-core";
-import { assertValidMesh, meshComponents, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
+import { assertValidMesh, meshComponents, meshEdges, computeBounds, MeshError, InvalidArgumentError, type Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_MESH_SDF, type MeshOpenness, type MeshSdfOptions, type SignMethod } from "./api.js";
 import { availableParallelism } from "node:os";
 import { buildBvh, closestDist2, insideTest, shareBvh, signedRangeBvh, windingNumber, SIGN_PSEUDONORMAL, SIGN_RAYCAST, SIGN_WINDING, type FlatBvh } from "./internal/bvh.js";
-import { fastMeshEdges } from "./internal/mesh-edges.js";
 import { keptTriangles } from "./internal/kept-triangles.js";
 import { pseudonormalsInOrder, surfaceNormals, type SurfaceNormals } from "./internal/pseudonormals.js";
 import { countSelfIntersections } from "./internal/self-intersections.js";
@@ -52,7 +51,7 @@ export class MeshSdf {
     const b = computeBounds(mesh);
     const ext = [b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]];
     if (Math.min(...ext) <= 1e-9 * Math.max(...ext)) throw new MeshError("MeshSdf", `mesh has zero volume (bounding-box extents ${ext.join(", ")})`);
-    const e = fastMeshEdges(mesh.indices, p.length / 3);
+    const e = meshEdges(mesh);
     let boundary = 0, nonManifold = 0;
     for (let i = 0; i + 1 < e.edgeFaceOffsets.length; i++) {
       const c = e.edgeFaceOffsets[i + 1] - e.edgeFaceOffsets[i];

@@ -1,10 +1,9 @@
 import {
-  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, sampleSurface, triangleAreaCdf, triangleNormals,
+  assertValidMesh, edgeDihedralAngles, InvalidArgumentError, normalizeMesh, meshEdges, sampleSurface, triangleAreaCdf, triangleNormals,
   type Mesh, type Rng,
 } from "@sdfkit/sdf-core";
 import { DEFAULT_SAMPLE_BANDS, SAMPLE_MIXES, type Band, type BandSamples, type SampleBandsOptions } from "./api.js";
 import { MeshSdf } from "./mesh-sdf.js";
-import { fastMeshEdges } from "./internal/mesh-edges.js";
 import { keptTriangles } from "./internal/kept-triangles.js";
 import { requestBvh, startWorkers } from "./internal/worker-pool.js";
 import { availableParallelism } from "node:os";
@@ -38,7 +37,7 @@ const splitCount = (count: number, bands: Band[]): number[] => {
 
 /** Feature edges (sharp, boundary, non-manifold, face-id border) as vertex pairs with a length CDF. */
 const featureEdges = (mesh: Mesh, sharpAngle: number): { pairs: number[]; cdf: Float64Array } => {
-  const e = fastMeshEdges(mesh.indices, mesh.positions.length / 3);
+  const e = meshEdges(mesh);
   const ang = edgeDihedralAngles(mesh, e, triangleNormals(mesh));
   const pairs: number[] = [], lens: number[] = [];
   const P = mesh.positions;

@@ -23,46 +23,52 @@ export interface Csr {
 
 /**
  * Build the unique edges of a mesh (by vertex index: weld first with {@link weldVertices} when the
- * mesh has split vertices). O(T log T) through a sort of packed edge keys.
+ * mesh has split vertices). O(T + V): half-edges bucketed by their smaller vertex with a counting sort,
+ * then ordered by the larger vertex inside each bucket (a vertex has few edges: insertion sort). Both
+ * steps are stable, so edges come out sorted by (a, b) and each edge's triangles in half-edge order.
  */
 export const meshEdges = (mesh: Mesh): MeshEdges => {
   assertValidMesh("meshEdges", mesh, { allowEmpty: true });
-  const idx = mesh.indices;
-  const nt = idx.length / 3;
-  const nh = idx.length; // half-edges
-  const nv = mesh.positions.length / 3;
-  // key = min * nv + max; sort half-edge ids by key
-  const keys = new Float64Array(nh);
-  for (let t = 0; t < nt; t++) {
-    for (let k = 0; k < 3; k++) {
-      const a = idx[3 * t + k], b = idx[3 * t + ((k + 1) % 3)];
-      keys[3 * t + k] = a < b ? a * nv + b : b * nv + a;
+  const indices = mesh.indices, nh = indices.length, nv = mesh.positions.length / 3;
+  const lo = new Uint32Array(nh), hi = new Uint32Array(nh);
+  const offs = new Uint32Array(nv + 1);
+  for (let h = 0; h < nh; h++) {
+    const a = indices[h], b = indices[h - (h % 3) + ((h + 1) % 3)];
+    lo[h] = a < b ? a : b;
+    hi[h] = a < b ? b : a;
+    offs[lo[h] + 1]++;
+  }
+  for (let v = 0; v < nv; v++) offs[v + 1] += offs[v];
+  const fill = offs.slice(0, nv);
+  const sorted = new Uint32Array(nh);
+  for (let h = 0; h < nh; h++) sorted[fill[lo[h]]++] = h;
+  for (let v = 0; v < nv; v++) {
+    for (let i = offs[v] + 1; i < offs[v + 1]; i++) {
+      const h = sorted[i], key = hi[h];
+      let j = i - 1;
+      while (j >= offs[v] && hi[sorted[j]] > key) {
+        sorted[j + 1] = sorted[j];
+        j--;
+      }
+      sorted[j + 1] = h;
     }
   }
-  const order = new Uint32Array(nh);
-  for (let i = 0; i < nh; i++) order[i] = i;
-  order.sort((i, j) => keys[i] - keys[j]);
-  const triEdges = new Uint32Array(nh);
-  const edgesTmp: number[] = [];
-  const offs: number[] = [0];
-  const faces = new Uint32Array(nh);
-  let ne = -1;
-  let prev = -1;
+  const triEdges = new Uint32Array(nh), edgeFaces = new Uint32Array(nh);
+  const edges = new Uint32Array(2 * nh), edgeFaceOffsets = new Uint32Array(nh + 1);
+  let ne = 0;
   for (let s = 0; s < nh; s++) {
-    const h = order[s];
-    const key = keys[h];
-    if (key !== prev) {
-      if (ne >= 0) offs.push(s);
+    const h = sorted[s];
+    if (s === 0 || lo[h] !== lo[sorted[s - 1]] || hi[h] !== hi[sorted[s - 1]]) {
+      edgeFaceOffsets[ne] = s;
+      edges[2 * ne] = lo[h];
+      edges[2 * ne + 1] = hi[h];
       ne++;
-      prev = key;
-      const a = Math.floor(key / nv), b = key - a * nv;
-      edgesTmp.push(a, b);
     }
-    triEdges[h] = ne;
-    faces[s] = Math.floor(h / 3);
+    triEdges[h] = ne - 1;
+    edgeFaces[s] = (h / 3) | 0;
   }
-  if (nh > 0) offs.push(nh);
-  return { edges: Uint32Array.from(edgesTmp), edgeFaceOffsets: Uint32Array.from(offs), edgeFaces: faces, triEdges };
+  edgeFaceOffsets[ne] = nh;
+  return { edges: edges.slice(0, 2 * ne), edgeFaceOffsets: edgeFaceOffsets.slice(0, ne + 1), edgeFaces, triEdges };
 };
 
 /** Vertex-to-vertex adjacency (CSR) over the mesh's triangle edges, each neighbour listed once. */
