@@ -1,5 +1,5 @@
 import type { Aabb, RgbaImage, Sdf, Vec3 } from "@sdfkit/sdf-core";
-import { InvalidArgumentError } from "@sdfkit/sdf-core";
+import { InvalidArgumentError, sdfGradient } from "@sdfkit/sdf-core";
 import { DEFAULT_RENDER, type RenderBuffers, type RenderOptions } from "./api.js";
 import { fitCamera, type OrthoCamera } from "./camera.js";
 import { __shadeRgba } from "./internal/shade.js";
@@ -94,26 +94,18 @@ export const traceSdf = (sdf: Sdf, opts: Partial<RenderSdfOptions> = {}): { buff
   const normal = new Float32Array(3 * n);
   const label = new Uint32Array(n).fill(0xffffffff);
   if (nh > 0) {
-    const e = 0.5 / s;
-    const q = new Float32Array(3 * 6 * nh);
     const hp = new Float32Array(3 * nh);
     for (let k = 0; k < nh; k++) {
       const i = hits[k];
-      const px = ox[i] + f[0] * t[i], py = oy[i] + f[1] * t[i], pz = oz[i] + f[2] * t[i];
-      hp[3 * k] = px; hp[3 * k + 1] = py; hp[3 * k + 2] = pz;
-      for (let a = 0; a < 3; a++) {
-        for (let sg = 0; sg < 2; sg++) {
-          const j = 3 * (6 * k + 2 * a + sg);
-          q[j] = px; q[j + 1] = py; q[j + 2] = pz;
-          q[j + a] += sg ? -e : e;
-        }
-      }
+      hp[3 * k] = ox[i] + f[0] * t[i];
+      hp[3 * k + 1] = oy[i] + f[1] * t[i];
+      hp[3 * k + 2] = oz[i] + f[2] * t[i];
     }
-    const g = sdf(q);
+    const g = sdfGradient(sdf, hp, { step: 0.5 / s });
     evaluations += 6 * nh;
     for (let k = 0; k < nh; k++) {
       const i = hits[k];
-      const gx = g[6 * k] - g[6 * k + 1], gy = g[6 * k + 2] - g[6 * k + 3], gz = g[6 * k + 4] - g[6 * k + 5];
+      const gx = g[3 * k], gy = g[3 * k + 1], gz = g[3 * k + 2];
       const l = Math.hypot(gx, gy, gz) || 1;
       normal[3 * i] = gx / l; normal[3 * i + 1] = gy / l; normal[3 * i + 2] = gz / l;
     }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { createRng, InvalidArgumentError, type Rng, type Sdf } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError, sdfGradient, type Rng, type Sdf } from "@sdfkit/sdf-core";
 import { positionalEncoding } from "@sdfkit/sdf-core/model";
 
 /** Architecture of a {@link PartSdfDecoder}. */
@@ -236,19 +236,14 @@ const __surfacePoints = (f: Sdf, count: number, b: TrainPartSdfOptions["bounds"]
     for (let i = 0; i < B && got < count; i++) if (Math.abs(d[i]) < 0.1) near.set(cand.subarray(3 * i, 3 * i + 3), 3 * got++);
   }
   if (got === 0) throw new InvalidArgumentError("trainPartSdf", `parts[${k}]`, "a part SDF with a surface inside the bounds", "no point with |sdf| < 0.1");
-  const p = near.subarray(0, 3 * got), h = 1e-4, n = got;
-  const shifted = new Float32Array(18 * n), val = new Float32Array(n), g = new Float32Array(6 * n);
+  const p = near.subarray(0, 3 * got), n = got;
+  const val = new Float32Array(n), g = new Float32Array(3 * n);
   for (let it = 0; it < 3; it++) {
     f(p, val);
     if (it === 2) break;
-    for (let a = 0; a < 6; a++) shifted.set(p, 3 * n * a);
-    for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) {
-      shifted[3 * n * (2 * a) + 3 * i + a] += h;
-      shifted[3 * n * (2 * a + 1) + 3 * i + a] -= h;
-    }
-    f(shifted, g);
+    sdfGradient(f, p, { step: 1e-4 }, g);
     for (let i = 0; i < n; i++) {
-      const gx = (g[i] - g[n + i]) / (2 * h), gy = (g[2 * n + i] - g[3 * n + i]) / (2 * h), gz = (g[4 * n + i] - g[5 * n + i]) / (2 * h);
+      const gx = g[3 * i], gy = g[3 * i + 1], gz = g[3 * i + 2];
       const g2 = gx * gx + gy * gy + gz * gz;
       if (!(g2 > 1e-8)) continue;
       const s = val[i] / g2;
