@@ -1,5 +1,5 @@
 import type { Mesh } from "@sdfkit/sdf-core";
-import { assertValidMesh, InvalidArgumentError, triangleNormals } from "@sdfkit/sdf-core";
+import { assertValidMesh, InvalidArgumentError, meshEdges, triangleNormals, type MeshEdges } from "@sdfkit/sdf-core";
 import type { RenderOptions } from "../api.js";
 import { boundingSphere, fitCamera, type OrthoCamera } from "../camera.js";
 import { NO_LABEL, type ShadeInput } from "./shade.js";
@@ -10,6 +10,8 @@ let _depth = new Float32Array(0);
 let _faceId = new Int32Array(0);
 let _frameW = 0;
 const _dirty: [number, number, number, number] = [0, 0, -1, -1];
+/** Barycentric tolerance of the coverage test: pixel centres on a shared edge belong to both triangles. */
+const E = 1e-7;
 let _sx = new Float32Array(0), _sy = new Float32Array(0), _sz = new Float32Array(0);
 let _b1 = new Float32Array(0), _b2 = new Float32Array(0);
 
@@ -57,23 +59,24 @@ const __vertexNormals = (mesh: Mesh, faceN: Float32Array): Float32Array => {
 /**
  * @internal Which triangles back-face culling may skip: +1 those whose projected signed area is
  * positive (facing away from the camera when the surface is oriented outward), −1 the negative
- * ones (oriented inward), 0 none. Culls only a closed, consistently oriented mesh: every directed
- * edge (a, b) appears once and so does (b, a), i.e. the sorted keys 2·(min·nv + max) + (a > b) of
- * all directed edges come in pairs 2k, 2k + 1. Every connected piece (by shared vertices) must
- * enclose its volume the same way round (signed volume of each piece); pieces of both signs (an
- * inverted part, or a cavity's shell) are drawn without culling.
+ * ones (oriented inward), 0 none. Culls only a closed, consistently oriented mesh: every edge has
+ * exactly two triangles, which run along it in opposite directions (no degenerate edge). Every
+ * connected piece (by shared vertices) must enclose its volume the same way round (signed volume
+ * of each piece); pieces of both signs (an inverted part, or a cavity's shell) are drawn without culling.
  */
-export const __cullSign = (mesh: Mesh): -1 | 0 | 1 => {
+export const __cullSign = (mesh: Mesh, edges: MeshEdges = meshEdges(mesh)): -1 | 0 | 1 => {
   const idx = mesh.indices, p = mesh.positions, nv = p.length / 3, n = idx.length;
-  if (n % 2 !== 0) return 0;
-  const keys = new Float64Array(n);
-  for (let t = 0; t < n; t += 3)
-    for (let k = 0; k < 3; k++) {
-      const a = idx[t + k], b = idx[t + (k === 2 ? 0 : k + 1)];
-      keys[t + k] = a < b ? 2 * (a * nv + b) : 2 * (b * nv + a) + 1;
-    }
-  keys.sort();
-  for (let i = 0; i < n; i += 2) if (keys[i] % 2 !== 0 || keys[i + 1] !== keys[i] + 1) return 0;
+  const { triEdges, edgeFaceOffsets } = edges, ne = edgeFaceOffsets.length - 1;
+  if (n === 0) return 0;
+  for (let e = 0; e < ne; e++) if (edgeFaceOffsets[e + 1] - edgeFaceOffsets[e] !== 2) return 0;
+  // the two half-edges of each edge: one from its smaller vertex, one from its larger
+  const dir = new Int8Array(ne);
+  for (let h = 0; h < n; h++) {
+    const a = idx[h], b = idx[h - (h % 3) + ((h + 1) % 3)];
+    if (a === b) return 0;
+    dir[triEdges[h]] += a < b ? 1 : -1;
+  }
+  for (let e = 0; e < ne; e++) if (dir[e] !== 0) return 0;
   // pieces: union-find over the vertices of each triangle, then each piece's signed volume
   const parent = new Int32Array(nv);
   for (let v = 0; v < nv; v++) parent[v] = v;
@@ -101,17 +104,55 @@ export const __cullSign = (mesh: Mesh): -1 | 0 | 1 => {
   return pos && !neg ? 1 : neg && !pos ? -1 : 0;
 };
 
-/** @internal What every view of one mesh shares: triangle normals and the culling sign ({@link __cullSign}). */
+/** 1 − cos of the largest angle between a flat patch's first triangle and any other of its triangles (≈ 4.5e-5 rad). */
+const __FLAT_EPS = 1e-9;
+
+/**
+ * @internal Flat patches: triangles joined across shared edges (by vertex index) into groups whose
+ * normals all lie within ≈ 4.5e-5 rad of the group's first triangle's (breadth-first from it), so a
+ * group is one plane to far below a pixel. Shading skips the edge test between two pixels of one
+ * patch: they meet on one plane, so there is neither a crease nor a depth jump between them.
+ */
+export const __flatPatches = (mesh: Mesh, faceN: Float32Array, edges: MeshEdges = meshEdges(mesh)): Int32Array => {
+  const nt = mesh.indices.length / 3;
+  const { triEdges, edgeFaceOffsets, edgeFaces } = edges;
+  const group = new Int32Array(nt).fill(-1);
+  const queue = new Int32Array(nt);
+  for (let s = 0; s < nt; s++) {
+    if (group[s] >= 0) continue;
+    group[s] = s;
+    const sx = faceN[3 * s], sy = faceN[3 * s + 1], sz = faceN[3 * s + 2];
+    let head = 0, tail = 0;
+    queue[tail++] = s;
+    while (head < tail) {
+      const t = queue[head++];
+      for (let k = 0; k < 3; k++) {
+        const e = triEdges[3 * t + k];
+        for (let j = edgeFaceOffsets[e]; j < edgeFaceOffsets[e + 1]; j++) {
+          const u = edgeFaces[j];
+          if (group[u] >= 0 || 1 - (faceN[3 * u] * sx + faceN[3 * u + 1] * sy + faceN[3 * u + 2] * sz) > __FLAT_EPS) continue;
+          group[u] = s;
+          queue[tail++] = u;
+        }
+      }
+    }
+  }
+  return group;
+};
+
+/** @internal What every view of one mesh shares: triangle normals, the culling sign ({@link __cullSign}) and flat patches ({@link __flatPatches}). */
 export interface MeshPrep {
   faceN: Float32Array;
   cull: -1 | 0 | 1;
+  patch?: Int32Array;
 }
 
 /** @internal {@link MeshPrep} of a validated mesh for options `o`. */
-export const __prepareMesh = (mesh: Mesh, o: RenderOptions): MeshPrep => ({
-  faceN: triangleNormals(mesh),
-  cull: o.cull === "auto" ? __cullSign(mesh) : 0,
-});
+export const __prepareMesh = (mesh: Mesh, o: RenderOptions): MeshPrep => {
+  const faceN = triangleNormals(mesh);
+  const edges = o.cull === "auto" || o.edges ? meshEdges(mesh) : undefined;
+  return { faceN, cull: o.cull === "auto" ? __cullSign(mesh, edges) : 0, patch: o.edges ? __flatPatches(mesh, faceN, edges) : undefined };
+};
 
 /**
  * @internal Z-buffer pass: per-pixel depth and triangle, plus what shading needs. `depth` and
@@ -128,7 +169,7 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, prep?: MeshPrep): { sh
   if (labels !== undefined && (!(labels instanceof Uint32Array) || (labels.length !== nv && labels.length !== nt)))
     throw new InvalidArgumentError("renderMesh", "labels", `a Uint32Array of length ${nv} (vertices) or ${nt} (triangles)`, labels);
   const cam = fitCamera(o.frame ?? boundingSphere(mesh), o.view, o.size, o.margin);
-  const { faceN, cull } = prep ?? __prepareMesh(mesh, o);
+  const { faceN, cull, patch } = prep ?? __prepareMesh(mesh, o);
   const w = cam.width, h = cam.height;
   const p = mesh.positions, idx = mesh.indices;
   // project
@@ -155,34 +196,52 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, prep?: MeshPrep): { sh
     if (area === 0 || !Number.isFinite(area) || area * cull > 0) continue;
     const inv = 1 / area;
     let x0 = Math.floor(Math.min(ax, bx, qx)), x1 = Math.ceil(Math.max(ax, bx, qx));
-    let y0 = Math.floor(Math.min(ay, by, qy)), y1 = Math.ceil(Math.max(ay, by, qy));
+    // rows whose pixel centre y + 0.5 may lie inside (a hair wider than [min y, max y], see E below)
+    let y0 = Math.ceil(Math.min(ay, by, qy) - 0.5 - 1e-6), y1 = Math.floor(Math.max(ay, by, qy) - 0.5 + 1e-6);
     if (x0 < 0) x0 = 0;
     if (y0 < 0) y0 = 0;
     if (x1 > w - 1) x1 = w - 1;
     if (y1 > h - 1) y1 = h - 1;
     const za = sz[ia], zb = sz[ib], zc = sz[ic];
-    // barycentrics along a row are linear in x: l1 = a1·x + c1, l2 = a2·x + c2, l0 = 1 − l1 − l2
-    const a1 = (qy - ay) * inv, a2 = -(by - ay) * inv;
+    // barycentrics are linear in the pixel centre: l1 = a1·x + g1·y + c1, l2 = a2·x + g2·y + c2,
+    // l0 = 1 − l1 − l2. The span of x where all three are >= −E (a hair of tolerance so shared
+    // edges never crack) is bounded by lines x = p + q·y: a lower bound for each k with a_k > 0,
+    // an upper one for a_k < 0 (a0 + a1 + a2 = 0, so at most two of each); a_k = 0 (an edge
+    // parallel to x) bounds the rows instead.
+    const a1 = (qy - ay) * inv, a2 = -(by - ay) * inv, a0 = -(a1 + a2);
+    const g1 = -(qx - ax) * inv, g2 = (bx - ax) * inv, g0 = -(g1 + g2);
+    const c1 = (ay * (qx - ax) - ax * (qy - ay)) * inv, c2 = (ax * (by - ay) - ay * (bx - ax)) * inv, c0 = 1 - c1 - c2;
+    let pl = -Infinity, ql = 0, pm = -Infinity, qm = 0, ph = Infinity, qh = 0, pk = Infinity, qk = 0;
+    for (let k = 0; k < 3; k++) {
+      const a = k === 0 ? a0 : k === 1 ? a1 : a2, g = k === 0 ? g0 : k === 1 ? g1 : g2, c = k === 0 ? c0 : k === 1 ? c1 : c2;
+      if (a === 0) {
+        // g·py + c >= −E for py on one side of (−E − c) / g
+        const yb = (-E - c) / g - 0.5;
+        if (g > 0) { const v = Math.ceil(yb); if (v > y0) y0 = v; } else { const v = Math.floor(yb); if (v < y1) y1 = v; }
+        continue;
+      }
+      const pp = (-E - c) / a, qq = -g / a;
+      if (a > 0) { if (pl === -Infinity) { pl = pp; ql = qq; } else { pm = pp; qm = qq; } }
+      else if (ph === Infinity) { ph = pp; qh = qq; } else { pk = pp; qk = qq; }
+    }
     const zx = a1 * (zb - za) + a2 * (zc - za);
+    const xl = x0 + 0.5, xh = x1 + 0.5;
     for (let y = y0; y <= y1; y++) {
       const py = y + 0.5;
-      const c1 = (-ax * (qy - ay) - (py - ay) * (qx - ax)) * inv;
-      const c2 = ((bx - ax) * (py - ay) + (by - ay) * ax) * inv;
-      // the span of x where l0, l1, l2 >= 0 (a hair of tolerance so shared edges never crack)
-      let lo = x0 + 0.5, hi = x1 + 0.5;
-      const E = 1e-7;
-      if (a1 > 0) lo = Math.max(lo, (-E - c1) / a1); else if (a1 < 0) hi = Math.min(hi, (-E - c1) / a1); else if (c1 < -E) continue;
-      if (a2 > 0) lo = Math.max(lo, (-E - c2) / a2); else if (a2 < 0) hi = Math.min(hi, (-E - c2) / a2); else if (c2 < -E) continue;
-      const a0 = -(a1 + a2), c0 = 1 - c1 - c2;
-      if (a0 > 0) lo = Math.max(lo, (-E - c0) / a0); else if (a0 < 0) hi = Math.min(hi, (-E - c0) / a0); else if (c0 < -E) continue;
-      const xs = Math.max(x0, Math.ceil(lo - 0.5)), xe = Math.min(x1, Math.floor(hi - 0.5));
+      let lo = pl + ql * py, hi = ph + qh * py;
+      const lo2 = pm + qm * py, hi2 = pk + qk * py;
+      if (lo2 > lo) lo = lo2;
+      if (lo < xl) lo = xl;
+      if (hi2 < hi) hi = hi2;
+      if (hi > xh) hi = xh;
+      const xs = Math.ceil(lo - 0.5), xe = Math.floor(hi - 0.5);
       if (xs > xe) continue;
       if (xs < rx0) rx0 = xs;
       if (xe > rx1) rx1 = xe;
       if (y < ry0) ry0 = y;
       if (y > ry1) ry1 = y;
       const row = y * w;
-      let l1 = a1 * (xs + 0.5) + c1, l2 = a2 * (xs + 0.5) + c2;
+      let l1 = a1 * (xs + 0.5) + g1 * py + c1, l2 = a2 * (xs + 0.5) + g2 * py + c2;
       let z = za + l1 * (zb - za) + l2 * (zc - za);
       if (b1) {
         for (let x = xs; x <= xe; x++) {
@@ -233,5 +292,5 @@ export const __rasterize = (mesh: Mesh, o: RenderOptions, prep?: MeshPrep): { sh
       }
   }
   const faceLabel = labels && !vertexLabels ? labels : undefined;
-  return { shade: { width: w, height: h, depth, faceId, faceN, pixelN, pixelLabel, faceLabel, rect: [rx0, ry0, rx1, ry1] }, camera: cam };
+  return { shade: { width: w, height: h, depth, faceId, faceN, facePatch: patch, pixelN, pixelLabel, faceLabel, rect: [rx0, ry0, rx1, ry1] }, camera: cam };
 };

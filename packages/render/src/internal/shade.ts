@@ -18,6 +18,8 @@ export interface ShadeInput {
   pixelN?: Float32Array;
   faceLabel?: Uint32Array;
   pixelLabel?: Uint32Array;
+  /** Per face: its flat patch (one plane, see `__flatPatches`); pixels of one patch never make an edge. */
+  facePatch?: Int32Array;
   /** Pixel rectangle [x0, y0, x1, y1] (inclusive) holding every covered pixel; found by a scan when absent. */
   rect?: [number, number, number, number];
 }
@@ -65,7 +67,7 @@ const __packGrey = (r: number) => __clamp(r);
  * `creaseAngle`; pixels of the same face never make an edge.
  */
 export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, dst: Uint32Array | Uint8Array, grey: boolean): void => {
-  const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel } = s;
+  const { width: w, height: h, depth, faceId, faceN, pixelN, faceLabel, pixelLabel, facePatch } = s;
   const f = cam.forward, r = cam.right, u = cam.up;
   let lx = -f[0] * 0.75 + u[0] * 0.55 - r[0] * 0.35, ly = -f[1] * 0.75 + u[1] * 0.55 - r[1] * 0.35, lz = -f[2] * 0.75 + u[2] * 0.55 - r[2] * 0.35;
   const ll = Math.hypot(lx, ly, lz);
@@ -74,6 +76,8 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
   // per face: light intensity (flat shading) and tan of the angle to the view direction (depth slope)
   const faceK = new Float32Array(nf);
   const faceTan = new Float32Array(nf);
+  // per face: its edge class; two faces of one class never make an edge (see the patch test below)
+  const faceEdge = new Int32Array(nf);
   for (let k = 0; k < nf; k++) {
     let nx = faceN[3 * k], ny = faceN[3 * k + 1], nz = faceN[3 * k + 2];
     const c = nx * f[0] + ny * f[1] + nz * f[2];
@@ -83,6 +87,11 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
     const ac = Math.abs(c);
     faceTan[k] = ac > 0.05 ? Math.sqrt(1 - ac * ac) / ac : 20;
   }
+  // Faces of one flat patch share a class when neither is seen at a grazing angle (tan clamped at 20):
+  // then a depth step of one pixel on their common plane stays under the jump threshold, and their
+  // normals (within ≈ 1e-4 rad) are under any crease angle above 0.01°. Every other face is its own class.
+  const patchOk = facePatch !== undefined && facePatch.length === nf && o.creaseAngle >= 0.01;
+  for (let k = 0; k < nf; k++) faceEdge[k] = patchOk && faceTan[k] < 20 ? facePatch[k] : -1 - k;
   const px32 = dst;
   const pack = grey ? __packGrey : __packRgba;
   const pal = o.palette, np = pal.length;
@@ -148,8 +157,8 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
       for (const e = y * w + xe; a <= e; a++) {
         const fa = faceId[a], fu = faceId[a - up];
         if (fa >= 0) px32[a] = faceC[fa];
-        if (fa !== fl) mark(a - 1, a, fl, fa);
-        if (fa !== fu) mark(a - w, a, fu, fa);
+        if (fa !== fl && (fa < 0 || fl < 0 || faceEdge[fa] !== faceEdge[fl])) mark(a - 1, a, fl, fa);
+        if (fa !== fu && (fa < 0 || fu < 0 || faceEdge[fa] !== faceEdge[fu])) mark(a - w, a, fu, fa);
         fl = fa;
       }
     }
@@ -163,12 +172,12 @@ export const __shadeInto = (s: ShadeInput, cam: OrthoCamera, o: RenderOptions, d
     for (let a = y * w + xs, e = y * w + xr; a <= e; a++) {
       const fa = faceId[a], fr = faceId[a + 1], fd = faceId[a + down];
       if (fa === fr && fa === fd) continue;
-      if (fa !== fr) mark(a, a + 1, fa, fr);
-      if (fa !== fd) mark(a, a + w, fa, fd);
+      if (fa !== fr && (fa < 0 || fr < 0 || faceEdge[fa] !== faceEdge[fr])) mark(a, a + 1, fa, fr);
+      if (fa !== fd && (fa < 0 || fd < 0 || faceEdge[fa] !== faceEdge[fd])) mark(a, a + w, fa, fd);
     }
     if (xr < xe) {
       const a = y * w + xe, fa = faceId[a], fd = faceId[a + down];
-      if (fa !== fd) mark(a, a + w, fa, fd);
+      if (fa !== fd && (fa < 0 || fd < 0 || faceEdge[fa] !== faceEdge[fd])) mark(a, a + w, fa, fd);
     }
   }
 };
