@@ -2,7 +2,7 @@ import type { Grid3, Mesh } from "./api.js";
 import { InvalidArgumentError } from "./errors.js";
 import { __checkNumber } from "./internal/validate.js";
 import { __checkBounds, __checkRes } from "./sample-grid.js";
-import { MC_COUNTS, MC_TRIANGLES } from "./internal/mc-tables.js";
+import { __mcTables } from "./internal/mc-tables.js";
 
 /** Options of {@link marchingCubes}. */
 export interface MarchingCubesOptions {
@@ -43,7 +43,7 @@ export const marchingCubes = (grid: Grid3, opts: Partial<MarchingCubesOptions> =
     throw new InvalidArgumentError(fn, "grid.data", `a Float32Array of length ${nx * ny * nz} (res ${nx}×${ny}×${nz})`, data);
   const wantNormals = o.computeNormals === true;
   // module bindings can compile to getters (CJS interop); read the tables through locals
-  const TRI = MC_TRIANGLES, COUNTS = MC_COUNTS;
+  const { triangles: TRI, counts: COUNTS } = __mcTables();
 
   const [x0, y0, z0] = bounds.min;
   const hx = (bounds.max[0] - x0) / (nx - 1), hy = (bounds.max[1] - y0) / (ny - 1), hz = (bounds.max[2] - z0) / (nz - 1);

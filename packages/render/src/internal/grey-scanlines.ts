@@ -20,6 +20,36 @@ const __fillRect = (a: Uint8Array, stride: number, off: number, r: [number, numb
 };
 
 /**
+ * @internal Up-filter rows ys..ye, words k0..k1 (4 pixels each) of a grey frame w wide (w % 4 = 0)
+ * into the scanlines `raw` (w + 1 bytes a row). Bytewise a − b mod 256 without borrows between
+ * bytes is ((a | H) − (b & ~H)) ^ ((a ^ ~b) & H), H = 0x80808080; each row of differences goes
+ * to the unaligned scanline by one copy. Kept apart from its caller (as is {@link __upDiffBytes})
+ * so the optimiser compiles the loop as a whole function instead of entering it mid-loop.
+ */
+const __upDiffWords = (grey: Uint8Array, raw: Uint8Array, w: number, h: number, k0: number, k1: number, ys: number, ye: number) => {
+  const s = w + 1, q = w >> 2;
+  const g32 = new Uint32Array(grey.buffer, grey.byteOffset, (w * h) >> 2);
+  _row32 = _row32.length >= q ? _row32 : new Uint32Array(q);
+  const row32 = _row32, row8 = new Uint8Array(row32.buffer, 0, w);
+  for (let y = ys; y <= ye; y++) {
+    for (let k = k0, c = y * q + k0; k <= k1; k++, c++) {
+      const a = g32[c], b = g32[c - q];
+      row32[k] = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
+    }
+    raw.set(row8.subarray(4 * k0, 4 * k1 + 4), y * s + 1 + 4 * k0);
+  }
+};
+
+/** @internal {@link __upDiffWords} a byte at a time, for widths that are not a multiple of 4. */
+const __upDiffBytes = (grey: Uint8Array, raw: Uint8Array, w: number, x0: number, x1: number, ys: number, ye: number) => {
+  const s = w + 1;
+  for (let y = ys; y <= ye && x0 <= x1; y++) {
+    const d = y * s + 1, c = y * w, p = c - w;
+    for (let x = x0; x <= x1; x++) raw[d + x] = grey[c + x] - grey[p + x];
+  }
+};
+
+/**
  * @internal One view of a mesh whose colours are all grey (r = g = b for `color`, `background`
  * and `edgeColor`, no labels) as PNG scanlines: 1 byte a pixel, every row Up-filtered (filter
  * type 2), ready for `pngFromScanlines(raw, size, size, "gray")`. The bytes equal those
@@ -52,31 +82,14 @@ export const __greyScanlines = (mesh: Mesh, o: RenderOptions, prep: MeshPrep): {
   const raw = _raw;
   _rawRect[0] = 0; _rawRect[1] = 0; _rawRect[2] = w - 1; _rawRect[3] = h - 1;
   // row 0 (Up against an all-zero row): the pixels themselves
-  for (let x = 0; x < w; x++) raw[1 + x] = grey[x];
+  raw.set(grey.subarray(0, w), 1);
   // rows whose pixel or the one above lies in the rectangle; elsewhere both are background
   const ys = Math.max(1, y0), ye = Math.min(h - 1, y1 + 1);
   if (w % 4 === 0 && x0 <= x1) {
-    // 4 pixels a word (rows are word-aligned): bytewise a − b mod 256 without borrows between
-    // bytes is ((a | H) − (b & ~H)) ^ ((a ^ ~b) & H), H = 0x80808080; each row of differences
-    // goes to the unaligned scanline by one copy. Whole words widen the rectangle to x0a..x1a,
-    // where the extra pixels are background on both rows, so their differences are 0.
-    const g32 = new Uint32Array(grey.buffer, grey.byteOffset, (w * h) >> 2);
-    const q = w >> 2, k0 = x0 >> 2, k1 = x1 >> 2;
-    _row32 = _row32.length >= q ? _row32 : new Uint32Array(q);
-    const row32 = _row32, row8 = new Uint8Array(row32.buffer, 0, w);
-    for (let y = ys; y <= ye; y++) {
-      for (let k = k0, c = y * q + k0; k <= k1; k++, c++) {
-        const a = g32[c], b = g32[c - q];
-        row32[k] = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
-      }
-      raw.set(row8.subarray(4 * k0, 4 * k1 + 4), y * s + 1 + 4 * k0);
-    }
-    _rawRect[0] = 4 * k0; _rawRect[2] = 4 * k1 + 3;
+    __upDiffWords(grey, raw, w, h, x0 >> 2, x1 >> 2, ys, ye);
+    _rawRect[0] = 4 * (x0 >> 2); _rawRect[2] = 4 * (x1 >> 2) + 3;
   } else {
-    for (let y = ys; y <= ye && x0 <= x1; y++) {
-      const d = y * s + 1, c = y * w, p = c - w;
-      for (let x = x0; x <= x1; x++) raw[d + x] = grey[c + x] - grey[p + x];
-    }
+    __upDiffBytes(grey, raw, w, x0, x1, ys, ye);
     _rawRect[0] = x0; _rawRect[2] = x1;
   }
   _rawRect[1] = ys; _rawRect[3] = ye;

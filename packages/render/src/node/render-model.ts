@@ -84,3 +84,27 @@ export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number)
   }
   return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };
 };
+
+/** @internal Two closed, outward-oriented boxes, one partly in front of the other: silhouettes, creases, depth jumps. */
+const __warmUpMesh = (): Mesh => {
+  const box = (c: number[], s: number[]) => [-1, -1, -1, 1, -1, -1, 1, 1, -1, -1, 1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1].map((v, i) => c[i % 3] + s[i % 3] * v);
+  const idx = [0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 3, 7, 6, 3, 6, 2, 0, 4, 7, 0, 7, 3, 1, 2, 6, 1, 6, 5];
+  return { positions: new Float32Array([...box([0, 0, 0], [0.6, 0.4, 0.3]), ...box([0.3, 0.2, 0.5], [0.2, 0.3, 0.25])]), indices: new Uint32Array([...idx, ...idx.map((i) => i + 8)]) };
+};
+
+/**
+ * @internal Run the grey view path (rasterise, shade, scanlines, PNG) on a tiny part at a tiny size
+ * `rounds` times, so a fresh worker's optimiser has compiled it with complete type feedback before
+ * the first real model. Without it the first ~10 models of each worker ran 5–20× slower than the
+ * rest (bytecode, then code compiled mid-loop). Writes nothing; costs a few ms.
+ */
+export const __warmUpRenderer = (rounds = 40): void => {
+  const mesh = __warmUpMesh();
+  const r = { ...DEFAULT_RENDER, size: 32, frame: boundingSphere(mesh) };
+  const prep = __prepareMesh(mesh, r);
+  for (let k = 0; k < rounds; k++)
+    for (const view of ["front", "top", "right", "iso"] as const) {
+      const { raw, width, height } = __greyScanlines(mesh, { ...r, view }, prep);
+      pngFromScanlines(raw, width, height, "gray", { level: 6, deflate: nodeDeflateRle });
+    }
+};

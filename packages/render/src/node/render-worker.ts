@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { renderModelToFiles, type RenderModelJob } from "./render-model.js";
+import { __warmUpRenderer, renderModelToFiles, type RenderModelJob } from "./render-model.js";
 
 const _queue: { id: number; job: RenderModelJob }[] = [];
 let _busy = false;
@@ -17,6 +17,9 @@ const __drain = async () => {
   }
   _busy = false;
 };
+
+// compile the hot path before the first job (messages that arrive meanwhile wait in the port)
+if (parentPort) __warmUpRenderer();
 
 /** Worker side of `renderBatch`: queues each job it is sent and renders them in order. */
 parentPort?.on("message", (msg: { id: number; job: RenderModelJob }) => {

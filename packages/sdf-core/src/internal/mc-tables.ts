@@ -64,56 +64,65 @@ const __triangulate = (loop: number[]): number[] | null => {
   return rec(0, n - 1);
 };
 
-/** @internal 16 entries per case: edge ids, three per triangle, −1 terminated. */
-export const MC_TRIANGLES = new Int8Array(256 * 16).fill(-1);
-/** @internal Number of edge ids (3 × triangles) per case. */
-export const MC_COUNTS = new Uint8Array(256);
+let _tables: { triangles: Int8Array; counts: Uint8Array } | undefined;
 
-for (let cfg = 0; cfg < 256; cfg++) {
-  const inside = (c: number) => ((cfg >> c) & 1) === 1;
-  const next = new Int8Array(12).fill(-1);
-  const addSegment = (ea: number, eb: number, c: number, n: readonly number[]) => {
-    // orient so the inside corner c is on the right of ea→eb seen along −n (from outside)
-    const A = mid(ea), B = mid(eb), C = corner(c);
-    const u = [B[0] - A[0], B[1] - A[1], B[2] - A[2]], v = [C[0] - A[0], C[1] - A[1], C[2] - A[2]];
-    const cr = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
-    const d = cr[0] * n[0] + cr[1] * n[1] + cr[2] * n[2];
-    const wantInside = inside(c);
-    // inside corner: right side (d < 0); outside corner: left side (d > 0)
-    const forward = wantInside ? d < 0 : d > 0;
-    if (forward) next[ea] = eb;
-    else next[eb] = ea;
-  };
-  for (const { corners: fc, normal } of FACES) {
-    const crossed: number[] = [];
-    for (let i = 0; i < 4; i++) if (inside(fc[i]) !== inside(fc[(i + 1) % 4])) crossed.push(i);
-    if (crossed.length === 2) {
-      const ea = edgeOf(fc[crossed[0]], fc[(crossed[0] + 1) % 4]);
-      const eb = edgeOf(fc[crossed[1]], fc[(crossed[1] + 1) % 4]);
-      addSegment(ea, eb, fc[0], normal);
-    } else if (crossed.length === 4) {
-      for (let i = 0; i < 4; i++) {
-        if (!inside(fc[i])) continue;
-        const ea = edgeOf(fc[(i + 3) % 4], fc[i]), eb = edgeOf(fc[i], fc[(i + 1) % 4]);
-        addSegment(ea, eb, fc[i], normal);
+/**
+ * @internal The case tables, built on first use (≈ 10 ms, so importing sdf-core stays cheap for
+ * processes that never run marching cubes): `triangles` has 16 entries per case, edge ids three per
+ * triangle, −1 terminated; `counts` the number of edge ids (3 × triangles) per case.
+ */
+export const __mcTables = (): { triangles: Int8Array; counts: Uint8Array } => (_tables ??= __buildMcTables());
+
+const __buildMcTables = (): { triangles: Int8Array; counts: Uint8Array } => {
+  const MC_TRIANGLES = new Int8Array(256 * 16).fill(-1);
+  const MC_COUNTS = new Uint8Array(256);
+  for (let cfg = 0; cfg < 256; cfg++) {
+    const inside = (c: number) => ((cfg >> c) & 1) === 1;
+    const next = new Int8Array(12).fill(-1);
+    const addSegment = (ea: number, eb: number, c: number, n: readonly number[]) => {
+      // orient so the inside corner c is on the right of ea→eb seen along −n (from outside)
+      const A = mid(ea), B = mid(eb), C = corner(c);
+      const u = [B[0] - A[0], B[1] - A[1], B[2] - A[2]], v = [C[0] - A[0], C[1] - A[1], C[2] - A[2]];
+      const cr = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+      const d = cr[0] * n[0] + cr[1] * n[1] + cr[2] * n[2];
+      const wantInside = inside(c);
+      // inside corner: right side (d < 0); outside corner: left side (d > 0)
+      const forward = wantInside ? d < 0 : d > 0;
+      if (forward) next[ea] = eb;
+      else next[eb] = ea;
+    };
+    for (const { corners: fc, normal } of FACES) {
+      const crossed: number[] = [];
+      for (let i = 0; i < 4; i++) if (inside(fc[i]) !== inside(fc[(i + 1) % 4])) crossed.push(i);
+      if (crossed.length === 2) {
+        const ea = edgeOf(fc[crossed[0]], fc[(crossed[0] + 1) % 4]);
+        const eb = edgeOf(fc[crossed[1]], fc[(crossed[1] + 1) % 4]);
+        addSegment(ea, eb, fc[0], normal);
+      } else if (crossed.length === 4) {
+        for (let i = 0; i < 4; i++) {
+          if (!inside(fc[i])) continue;
+          const ea = edgeOf(fc[(i + 3) % 4], fc[i]), eb = edgeOf(fc[i], fc[(i + 1) % 4]);
+          addSegment(ea, eb, fc[i], normal);
+        }
       }
     }
-  }
-  const seen = new Uint8Array(12);
-  const tris: number[] = [];
-  for (let e = 0; e < 12; e++) {
-    if (next[e] < 0 || seen[e]) continue;
-    const loop: number[] = [];
-    for (let f = e; !seen[f]; f = next[f]) {
-      if (next[f] < 0) throw new Error(`marching-cubes table: open loop in case ${cfg}`);
-      seen[f] = 1;
-      loop.push(f);
+    const seen = new Uint8Array(12);
+    const tris: number[] = [];
+    for (let e = 0; e < 12; e++) {
+      if (next[e] < 0 || seen[e]) continue;
+      const loop: number[] = [];
+      for (let f = e; !seen[f]; f = next[f]) {
+        if (next[f] < 0) throw new Error(`marching-cubes table: open loop in case ${cfg}`);
+        seen[f] = 1;
+        loop.push(f);
+      }
+      const t = __triangulate(loop);
+      if (t === null) throw new Error(`marching-cubes table: no face-safe triangulation in case ${cfg}`);
+      tris.push(...t);
     }
-    const t = __triangulate(loop);
-    if (t === null) throw new Error(`marching-cubes table: no face-safe triangulation in case ${cfg}`);
-    tris.push(...t);
+    if (tris.length > 15) throw new Error(`marching-cubes table: case ${cfg} has ${tris.length / 3} triangles`);
+    MC_TRIANGLES.set(tris, cfg * 16);
+    MC_COUNTS[cfg] = tris.length;
   }
-  if (tris.length > 15) throw new Error(`marching-cubes table: case ${cfg} has ${tris.length / 3} triangles`);
-  MC_TRIANGLES.set(tris, cfg * 16);
-  MC_COUNTS[cfg] = tris.length;
-}
+  return { triangles: MC_TRIANGLES, counts: MC_COUNTS };
+};

@@ -1,5 +1,5 @@
 /// <reference path="./occt-import-js.d.ts" />
-import occtFactory from "occt-import-js";
+import type occtFactory from "occt-import-js";
 import type { Mesh } from "../api.js";
 import { InvalidArgumentError, ParseError } from "../errors.js";
 import { weldVertices } from "../mesh-topology.js";
@@ -33,8 +33,16 @@ export interface CadImport {
 }
 
 let _occt: ReturnType<typeof occtFactory> | undefined;
-/** @internal The wasm module, started once per process; its console output is discarded. */
-const __occt = () => (_occt ??= occtFactory({ print: () => {}, printErr: () => {} }));
+/**
+ * @internal The wasm module, loaded and started once per process on first use (a process that
+ * reads no CAD file, such as a render worker, never parses occt's 300 KB of glue code); its console
+ * output is discarded.
+ */
+const __occt = () =>
+  (_occt ??= import("occt-import-js").then((m) => {
+    const factory = ((m as { default?: typeof occtFactory }).default ?? m) as typeof occtFactory;
+    return factory({ print: () => {}, printErr: () => {} });
+  }));
 
 /**
  * Import a STEP, IGES or BREP file through occt-import-js. Every triangle keeps the id of the B-rep
