@@ -10,12 +10,15 @@
  * dataset amortises. `deepcad` as the second argument skips the STEP/OBJ table. Files go to a new
  * folder under os.tmpdir() (SDFKIT_BENCH_TMP to choose another): creating a file on this machine's
  * disk costs 0.05–3 ms depending on the folder and on the other jobs, part of the spread between runs.
+ * With packages/render/dist present (`pnpm build`), the DeepCAD rows are run again with the built
+ * package in a plain Node process (bench/built-batch.mjs), whose workers start without compiling TypeScript.
  *   pnpm bench render-batch [N] [deepcad]   (or: node --conditions=source --import tsx packages/render/bench/render-batch.bench.ts [N] [deepcad])
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import { encodePng, serializePly, meshReport } from "../../sdf-core/src/index.js";
 import { readMesh, nodeDeflate } from "../../sdf-core/src/node/index.js";
 import { renderMesh } from "../src/index.js";
@@ -92,18 +95,31 @@ for (let rep = 0; rep < 3; rep++) {
 }
 const startMs = starts.sort((a, b) => a - b)[1];
 console.log(`worker start-up: a ${W}-model batch on ${W} workers takes ${startMs.toFixed(0)} ms (median of 3: ${starts.map((x) => x.toFixed(0)).join(", ")})`);
+// DeepCAD rows from sources (workers compile the TypeScript at start-up), then — when `pnpm build` has
+// made packages/render/dist — from the built package in a plain Node process, as an installed @sdfkit/render runs
+const built = existsSync(join(root, "packages", "render", "dist", "node", "index.js"));
+if (!built) console.log("(no packages/render/dist: run `pnpm build` to also measure the built package)");
 const dcRows = [];
+for (const code of built ? ["sources", "built package"] : ["sources"])
 for (const models of [N, 5 * N]) {
   for (const pngLevel of [6, 1]) {
-    const runs = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const r = await renderBatch(dcInputs.slice(0, models), { outDir: join(dir, `dcout-${models}-${pngLevel}-${rep}`), workers: W, views: ["front", "top", "right"], size: 512, pngLevel });
-      if (r.errors.length) throw new Error(`render errors: ${JSON.stringify(r.errors.slice(0, 3))}`);
-      runs.push(r.modelsPerSecond);
+    const runs: number[] = [];
+    if (code === "sources")
+      for (let rep = 0; rep < 3; rep++) {
+        const r = await renderBatch(dcInputs.slice(0, models), { outDir: join(dir, `dcout-${models}-${pngLevel}-${rep}`), workers: W, views: ["front", "top", "right"], size: 512, pngLevel });
+        if (r.errors.length) throw new Error(`render errors: ${JSON.stringify(r.errors.slice(0, 3))}`);
+        runs.push(r.modelsPerSecond);
+      }
+    else {
+      const spec = join(dir, "built-spec.json");
+      writeFileSync(spec, JSON.stringify({ inputs: dcInputs, outDir: join(dir, `built-${models}-${pngLevel}`), workers: W, runs: [0, 1, 2].map((rep) => ({ models, pngLevel, rep })) }));
+      const r = spawnSync(process.execPath, [join(here, "built-batch.mjs"), spec], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`built-package batch failed: ${r.stderr}`);
+      for (const line of r.stdout.trim().split("\n")) runs.push(JSON.parse(line).modelsPerSecond);
     }
     const med = runs.sort((a, b) => a - b)[1];
-    dcRows.push({ workers: W, models, pngLevel, modelsPerSecond: med, runs, ratioToSeed: med / SEED_RATE });
-    console.log(`DeepCAD solids, ${models} models, workers ${W}, PNG level ${pngLevel}: ${med.toFixed(1)} models/s (median of 3: ${runs.map((x) => x.toFixed(1)).join(", ")}) = ${(med / SEED_RATE).toFixed(2)}× the seed's stated 182/s`);
+    dcRows.push({ code, workers: W, models, pngLevel, modelsPerSecond: med, runs, ratioToSeed: med / SEED_RATE });
+    console.log(`DeepCAD solids (${code}), ${models} models, workers ${W}, PNG level ${pngLevel}: ${med.toFixed(1)} models/s (median of 3: ${runs.map((x) => x.toFixed(1)).join(", ")}) = ${(med / SEED_RATE).toFixed(2)}× the seed's stated 182/s`);
   }
 }
 mkdirSync(join(root, "bench", "results"), { recursive: true });
