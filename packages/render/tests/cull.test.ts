@@ -3,16 +3,8 @@ import { marchingCubes, sampleGrid, sphere, InvalidArgumentError, type Mesh } fr
 import { readMesh } from "@sdfkit/sdf-core/node";
 import { renderMesh, rasterizeMesh, type View } from "@sdfkit/render";
 import { sharedData } from "../../../test-utils/shared-data.js";
+import { cube, flip, merge } from "./test-meshes.js";
 
-const cube = (c: [number, number, number] = [0, 0, 0], s = 0.5): Mesh => ({
-  positions: new Float32Array([-1, -1, -1, 1, -1, -1, 1, 1, -1, -1, 1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1].map((v, i) => c[i % 3] + s * v)),
-  indices: new Uint32Array([0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 3, 7, 6, 3, 6, 2, 0, 4, 7, 0, 7, 3, 1, 2, 6, 1, 6, 5]),
-});
-const flip = (m: Mesh): Mesh => ({ positions: m.positions, indices: m.indices.map((_, i, a) => a[i - (i % 3) + [0, 2, 1][i % 3]]) });
-const merge = (a: Mesh, b: Mesh): Mesh => ({
-  positions: Float32Array.from([...a.positions, ...b.positions]),
-  indices: Uint32Array.from([...a.indices, ...Array.from(b.indices, (i) => i + a.positions.length / 3)]),
-});
 const views: View[] = ["front", "top", "right", "iso", "back", { dir: [0.3, -0.8, 0.5], up: [0, 0, 1] }];
 const same = (m: Mesh, size = 96) => {
   for (const view of views) {
