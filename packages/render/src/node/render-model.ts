@@ -50,11 +50,18 @@ export const renderModelToFiles = async (job: RenderModelJob): Promise<RenderMod
 
 /** @internal The part of {@link renderModelToFiles} after reading: views, PNGs, atomic writes. */
 export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number): RenderModelResult => {
+  const pngs = __renderMeshToPngs(mesh, job);
+  for (const { file, bytes } of pngs) writeFileAtomicSync(file, bytes);
+  return { input: job.input, files: pngs.map((p) => p.file), triangles: mesh.indices.length / 3, ms: performance.now() - t0 };
+};
+
+/** @internal The PNG files of one model's job (paths and bytes), in the order they are listed; nothing written. */
+export const __renderMeshToPngs = (mesh: Mesh, job: RenderModelJob): { file: string; bytes: Uint8Array }[] => {
   assertValidMesh("renderModelToFiles", mesh);
   const frame = job.render?.frame ?? boundingSphere(mesh);
   const stem = basename(job.input, extname(job.input));
   const level = job.pngLevel ?? 6;
-  const files: string[] = [];
+  const out: { file: string; bytes: Uint8Array }[] = [];
   const r = { ...DEFAULT_RENDER, ...job.render, size: job.size, frame };
   if (r.cull !== "auto" && r.cull !== "none") throw new InvalidArgumentError("renderModelToFiles", "render.cull", '"auto" or "none"', r.cull);
   const prep = __prepareMesh(mesh, r); // normals and culling, shared by every view
@@ -67,22 +74,17 @@ export const __renderMeshToFiles = (mesh: Mesh, job: RenderModelJob, t0: number)
     const file = join(job.outDir, `${stem}_${viewName(job.views[i], i)}.png`);
     if (grey && !job.grid) {
       const { raw, width, height } = __greyScanlines(mesh, o, prep);
-      writeFileAtomicSync(file, pngFromScanlines(raw, width, height, "gray", { level, deflate: nodeDeflateRle }));
+      out.push({ file, bytes: pngFromScanlines(raw, width, height, "gray", { level, deflate: nodeDeflateRle }) });
     } else {
       // without a grid each image is encoded at once, so one per-thread buffer serves every view
       const { shade, camera } = __rasterize(mesh, o, prep);
       const img = __shadeRgba(shade, camera, o, job.grid ? undefined : __scratchImage(job.size));
-      writeFileAtomicSync(file, encodePngNode(img, { level, color: grey ? "gray" : "auto" }));
+      out.push({ file, bytes: encodePngNode(img, { level, color: grey ? "gray" : "auto" }) });
       if (job.grid) images.push(img);
     }
-    files.push(file);
   }
-  if (job.grid) {
-    const file = join(job.outDir, `${stem}_grid.png`);
-    writeFileAtomicSync(file, encodePngNode(tileImages(images, 2), { level }));
-    files.push(file);
-  }
-  return { input: job.input, files, triangles: mesh.indices.length / 3, ms: performance.now() - t0 };
+  if (job.grid) out.push({ file: join(job.outDir, `${stem}_grid.png`), bytes: encodePngNode(tileImages(images, 2), { level }) });
+  return out;
 };
 
 /** @internal Two closed, outward-oriented boxes, one partly in front of the other: silhouettes, creases, depth jumps. */
