@@ -162,6 +162,7 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     await expect(trainPartSdf(d, [sphere(0.3)])).rejects.toThrow(/2 Sdf functions/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { surfacePoints: [new Float32Array(3)] })).rejects.toThrow(/surfacePoints/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { sigma: [0.01] })).rejects.toThrow(/sigma/);
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { learningRateFloor: 2 })).rejects.toThrow(/learningRateFloor/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2, [9, 9, 9])])).rejects.toThrow(/parts\[1\]/);
     expect(() => d.evaluateParts(new Float32Array([0, 0]))).toThrow(/xyz triples/);
     d.dispose();

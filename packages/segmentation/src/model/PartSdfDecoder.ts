@@ -184,14 +184,19 @@ export const __checkPoints = (fn: string, points: unknown): number => {
 export interface TrainPartSdfOptions {
   /** Optimisation steps. @defaultValue 3000 */
   steps: number;
-  /** Supervised samples per step. @defaultValue 512 */
+  /** Supervised samples per step. @defaultValue 1024 */
   batchSize: number;
-  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 64 */
+  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 128 */
   eikonalPoints: number;
   /** Weight of the eikonal term mean (|∇f_k| − 1)² (central differences, h = 1e-3). @defaultValue 0.1 */
   eikonalWeight: number;
-  /** Adam learning rate (cosine-decayed to 5 % over the steps). @defaultValue 2e-3 */
+  /** Adam learning rate (cosine-decayed to `learningRateFloor` of it over the steps). @defaultValue 2e-3 */
   learningRate: number;
+  /**
+   * Fraction of `learningRate` the cosine decay ends at (Adam's last steps move the surface by about the
+   * step size: table, 3,000 × 512, union IoU 0.943 with 0.05, 0.950 with 0.005). @defaultValue 0.005
+   */
+  learningRateFloor: number;
   /**
    * Clamp |sdf| of prediction and target to this (DeepSDF δ); 0 = no clamp (the default: the exact part
    * SDFs are valid targets everywhere, and a clamped prediction has no gradient, so a head that starts
@@ -209,7 +214,9 @@ export interface TrainPartSdfOptions {
   /**
    * Weight of a loss on the union: mean |min_k f_k − min_k d_k| over the supervised samples (its gradient
    * reaches the owning head only), added to the per-part L1 — what the union IoU measures, weighted up
-   * where heads overlap. @defaultValue 0
+   * where heads overlap. On the table (3,000 steps × 512, union IoU on a jittered box grid): 0.872 without,
+   * 0.919 with 1, 0.943 with 3; 10 gave 0.962 but wrecked single heads (a leg's IoU 0.04: another head
+   * took its place in the union). @defaultValue 3
    */
   unionWeight: number;
   /** Share of each batch drawn uniformly in the bounds (the rest near the parts' own surfaces). @defaultValue 0.25 */
@@ -241,13 +248,14 @@ export interface TrainPartSdfOptions {
 /** Default {@link TrainPartSdfOptions}. */
 export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   steps: 3000,
-  batchSize: 512,
-  eikonalPoints: 64,
+  batchSize: 1024,
+  eikonalPoints: 128,
   eikonalWeight: 0.1,
   learningRate: 2e-3,
+  learningRateFloor: 0.005,
   clamp: 0,
   truncation: 0,
-  unionWeight: 0,
+  unionWeight: 3,
   uniformFraction: 0.25,
   sigma: "auto",
   surfacePointsPerPart: 4000,
@@ -314,7 +322,7 @@ const __halfThickness = (f: Sdf, surface: Float32Array, rng: Rng): number => {
  * near the parts' own surfaces (an equal share per part, so a head is also supervised where its part
  * hides inside another), half with a fine σ scaled to the part's thickness and half with σ = 0.05.
  * `parts` are the ground-truth part SDFs (e.g. `partSdfs(spec)` of an analytic assembly, or pseudo
- * ground truth of a labelled mesh). Adam, cosine learning-rate decay to 5 %. Returns the last logged losses.
+ * ground truth of a labelled mesh). Adam, cosine learning-rate decay (to 0.5 % by default). Returns the last logged losses.
  * @throws InvalidArgumentError on a part list that does not match the heads, bad counts or rates, or a
  *   part without a surface inside the bounds.
  */
@@ -326,6 +334,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
   if (!(o.learningRate > 0)) throw new InvalidArgumentError(fn, "learningRate", "a number > 0", o.learningRate);
+  if (!(o.learningRateFloor >= 0 && o.learningRateFloor <= 1)) throw new InvalidArgumentError(fn, "learningRateFloor", "a number in [0, 1]", o.learningRateFloor);
   if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError(fn, "eikonalWeight", "a number >= 0", o.eikonalWeight);
   if (!(o.truncation >= 0)) throw new InvalidArgumentError(fn, "truncation", "a number >= 0", o.truncation);
   if (!(o.unionWeight >= 0)) throw new InvalidArgumentError(fn, "unionWeight", "a number >= 0", o.unionWeight);
@@ -369,7 +378,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
         shifted.set(ek, off);
         for (let i = 0; i < m; i++) shifted[off + 3 * i + a] += sgn * h;
       }
-    const lr = o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
+    const lr = o.learningRate * (o.learningRateFloor + (1 - o.learningRateFloor) * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
     (opt as unknown as { learningRate: number }).learningRate = lr;
     const res = tf.tidy(() => {
       let l1v: tf.Scalar | null = null, ekv: tf.Scalar | null = null, unv: tf.Scalar | null = null;
