@@ -4,7 +4,11 @@
  * eikonal term; per-part IoU, union IoU and interior ownership accuracy on two grids: 64³ nodes over
  * [−1, 1]³ (continuity with the first run; spacing 0.032, two cells across the thinnest parts) and a grid
  * over the shape's own bounding box with spacing PART_SDF_SPACING (default 0.01 = a quarter of the thinnest
- * part, the chair back's 0.04). Junction error: mean |union prediction| at true surface points within 0.03
+ * part, the chair back's 0.04), regular and jittered (each node moved uniformly within its cell, seeded:
+ * stratified sampling, an unbiased estimate of the volumes' IoU; the regular grid aliases on the axis-aligned
+ * flat faces of table, chair, tpipe and l_shape, where one node layer lies within 0.001 of a face). The
+ * decoder works in the shape's own frame (`partSdfFrame(insideBounds(parts))`; PART_SDF_FRAME=0: [−1, 1]³).
+ * Junction error: mean |union prediction| at true surface points within 0.03
  * of a junction (where another part's surface is that close), for the multi-head decoder and, on the
  * PART_SDF_SINGLE shapes, a one-head decoder of the same trunk trained on the whole shape's SDF.
  * Writes bench/part-sdf-junction.png (with PART_SDF_TAG=a: part-sdf-junction-a.png): z-slices coloured by the owning head, union zero contour black,
@@ -12,7 +16,7 @@
  * Goals (issue 6): per-part IoU ≥ 0.9, union IoU ≥ 0.97. No anchor can run here (the seed's part-wise
  * SDFs failed and published no number).
  * Run: `pnpm bench part-sdf` (env PART_SDF_STEPS, PART_SDF_BATCH, PART_SDF_PE, PART_SDF_WIDTH,
- * PART_SDF_TRUNCATION, PART_SDF_SHAPES=snowman,chair, PART_SDF_PICTURE=tpipe,table, PART_SDF_SINGLE=tpipe; PART_SDF_TAG=a
+ * PART_SDF_TRUNCATION, PART_SDF_UNION (union-loss weight, default trainPartSdf's), PART_SDF_FRAME, PART_SDF_SHAPES=snowman,chair, PART_SDF_PICTURE=tpipe,table, PART_SDF_SINGLE=tpipe; PART_SDF_TAG=a
  * writes bench/results/part-sdf-a.json, for runs split over several processes).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -21,11 +25,12 @@ import { fileURLToPath } from "node:url";
 import { SEED_SHAPES, assemblySdf, createRng, drawText, encodePng, partSdfs, type RgbaImage, type Sdf } from "@sdfkit/sdf-core";
 import { writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
-import { PartSdfDecoder, insideBounds, partIou, partSliceImage, trainPartSdf } from "../src/model/index.js";
+import { DEFAULT_TRAIN_PART_SDF, PartSdfDecoder, insideBounds, partIou, partSdfFrame, partSliceImage, trainPartSdf } from "../src/model/index.js";
 
 const env = process.env;
-const steps = Number(env.PART_SDF_STEPS ?? 3000), batch = Number(env.PART_SDF_BATCH ?? 512), spacing = Number(env.PART_SDF_SPACING ?? 0.01);
+const steps = Number(env.PART_SDF_STEPS ?? 3000), batch = Number(env.PART_SDF_BATCH ?? 1024), spacing = Number(env.PART_SDF_SPACING ?? 0.01);
 const pe = Number(env.PART_SDF_PE ?? 6), width = Number(env.PART_SDF_WIDTH ?? 128), truncation = Number(env.PART_SDF_TRUNCATION ?? 0);
+const unionWeight = Number(env.PART_SDF_UNION ?? DEFAULT_TRAIN_PART_SDF.unionWeight), useFrame = (env.PART_SDF_FRAME ?? "1") === "1";
 const only = env.PART_SDF_SHAPES?.split(",");
 const picture = (env.PART_SDF_PICTURE ?? "tpipe,table").split(","), single = (env.PART_SDF_SINGLE ?? "tpipe").split(",");
 const tag = env.PART_SDF_TAG ? `-${env.PART_SDF_TAG}` : ""; // separate outputs for runs split over processes
@@ -72,32 +77,33 @@ const insideOutsideBox = (pred: (p: Float32Array) => Float32Array, P: number, b:
   return c;
 };
 
-type Row = { name: string; outside: number; k: number; grid64: ReturnType<typeof partIou>; box: ReturnType<typeof partIou>; junction: number; junctionSingle?: number; unionSingle?: number; seconds: number; l1: number; sigma: number[] };
+type Row = { name: string; outside: number; k: number; grid64: ReturnType<typeof partIou>; box: ReturnType<typeof partIou>; jittered: ReturnType<typeof partIou>; junction: number; junctionSingle?: number; unionSingle?: number; seconds: number; l1: number; sigma: number[] };
 const rows: Row[] = [];
 const panels: RgbaImage[] = [];
-const opts = { steps, batchSize: batch, eikonalPoints: Math.max(64, batch >> 3), truncation };
+const opts = { steps, batchSize: batch, eikonalPoints: Math.max(64, batch >> 3), truncation, unionWeight };
 for (const spec of SEED_SHAPES) {
   if (only && !only.includes(spec.name)) continue;
   const t0 = performance.now();
-  const truth = partSdfs(spec), whole = assemblySdf(spec);
-  const d = new PartSdfDecoder({ parts: truth.length, trunk: [width, width, width], peFrequencies: pe }, { seed: 1 });
+  const truth = partSdfs(spec), whole = assemblySdf(spec), bounds = insideBounds(truth);
+  const frame = useFrame ? { frame: partSdfFrame(bounds) } : {};
+  const d = new PartSdfDecoder({ parts: truth.length, trunk: [width, width, width], peFrequencies: pe, ...frame }, { seed: 1 });
   const last = await trainPartSdf(d, truth, { ...opts, rng: createRng(2) });
   const t1 = performance.now();
   const pred = (p: Float32Array) => d.evaluateParts(p);
   const grid64 = partIou(pred, truth, { res: 64 });
-  const bounds = insideBounds(truth);
   const box = partIou(pred, truth, { spacing, bounds });
+  const jittered = partIou(pred, truth, { spacing, bounds, jitter: createRng(5) });
   const junction = junctionError(truth, d.unionSdf()).error;
   const outside = insideOutsideBox(pred, truth.length, bounds);
-  const row: Row = { name: spec.name, outside, k: truth.length, grid64, box, junction, seconds: (t1 - t0) / 1000, l1: last.l1, sigma: last.sigma };
+  const row: Row = { name: spec.name, outside, k: truth.length, grid64, box, jittered, junction, seconds: (t1 - t0) / 1000, l1: last.l1, sigma: last.sigma };
   const window = { min: [bounds.min[0], bounds.min[1]] as [number, number], max: [bounds.max[0], bounds.max[1]] as [number, number] };
   const at = spec.name === "table" ? 0.2 : 0;
   if (picture.includes(spec.name)) panels.push(drawText(partSliceImage(pred, truth.length, { at, window, width: 240, truth: whole }), `${spec.name} ${truth.length} HEADS`, 4, 4, 2));
   if (single.includes(spec.name)) {
-    const s = new PartSdfDecoder({ parts: 1, trunk: [width, width, width], peFrequencies: pe }, { seed: 1 });
+    const s = new PartSdfDecoder({ parts: 1, trunk: [width, width, width], peFrequencies: pe, ...frame }, { seed: 1 });
     await trainPartSdf(s, [whole], { ...opts, rng: createRng(2) });
     const sp = (p: Float32Array) => s.evaluateParts(p);
-    row.unionSingle = partIou(sp, [whole], { spacing, bounds }).union;
+    row.unionSingle = partIou(sp, [whole], { spacing, bounds, jitter: createRng(5) }).union;
     row.junctionSingle = junctionError(truth, s.unionSdf()).error;
     if (picture.includes(spec.name)) panels.push(drawText(partSliceImage(sp, 1, { at, window, width: 240, truth: whole }), `${spec.name} 1 HEAD`, 4, 4, 2));
     s.dispose();
@@ -105,15 +111,15 @@ for (const spec of SEED_SHAPES) {
   d.dispose();
   rows.push(row);
   const f = (x: number) => x.toFixed(3);
-  console.error(`${spec.name}: ${row.seconds.toFixed(0)} s training; 64³: parts ${grid64.parts.map(f).join(" ")} union ${f(grid64.union)}; box ${box.res.join("×")}: parts ${box.parts.map(f).join(" ")} union ${f(box.union)} ownership ${f(box.ownership)}; inside outside the box (64³ nodes) ${outside}; junction |f| ${junction.toFixed(4)}${row.junctionSingle !== undefined ? ` (one head ${row.junctionSingle.toFixed(4)}, union IoU ${f(row.unionSingle!)})` : ""}`);
+  console.error(`${spec.name}: ${row.seconds.toFixed(0)} s training; 64³: parts ${grid64.parts.map(f).join(" ")} union ${f(grid64.union)}; box ${box.res.join("×")}: parts ${box.parts.map(f).join(" ")} union ${f(box.union)} ownership ${f(box.ownership)}; jittered box: parts ${jittered.parts.map(f).join(" ")} union ${f(jittered.union)}; inside outside the box (64³ nodes) ${outside}; junction |f| ${junction.toFixed(4)}${row.junctionSingle !== undefined ? ` (one head ${row.junctionSingle.toFixed(4)}, union IoU ${f(row.unionSingle!)})` : ""}`);
 }
 const f = (x: number) => x.toFixed(3), mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`steps ${steps}, batch ${batch}, eikonal ${opts.eikonalPoints} points × 0.1, truncation ${truncation}, trunk 3 × ${width}, PE ${pe}; grids: 64³ over [-1, 1]³ and spacing ${spacing} over each shape's box`);
-console.log("| shape | parts | per-part IoU, box grid | min part (box) | union IoU (box) | per-part IoU mean, 64³ | union IoU, 64³ | ownership (box) | 64³ nodes inside outside the box | junction mean abs f | final L1 | train s |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log(`steps ${steps}, batch ${batch}, eikonal ${opts.eikonalPoints} points × 0.1, truncation ${truncation}, union weight ${unionWeight}, trunk 3 × ${width}, PE ${pe}, frame ${useFrame ? "the shape's box" : "[-1, 1]³"}; grids: spacing ${spacing} over each shape's box (regular, and jittered = each node moved within its cell, seeded), 64³ over [-1, 1]³`);
+console.log("| shape | parts | per-part IoU, box grid | union IoU, box | per-part IoU, jittered box grid | union IoU, jittered | per-part mean / union, 64³ | ownership (box) | 64³ nodes inside outside the box | junction mean abs f | final L1 | train s |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows)
-  console.log(`| ${r.name} | ${r.k} | ${r.box.parts.map(f).join(", ")} | ${f(Math.min(...r.box.parts))} | ${f(r.box.union)} | ${f(mean(r.grid64.parts))} | ${f(r.grid64.union)} | ${f(r.box.ownership)} | ${r.outside} | ${r.junction.toFixed(4)}${r.junctionSingle !== undefined ? ` (one head: ${r.junctionSingle.toFixed(4)}, union IoU ${f(r.unionSingle!)})` : ""} | ${r.l1.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
-const allBox = rows.flatMap((r) => r.box.parts), all64 = rows.flatMap((r) => r.grid64.parts);
-console.log(`| **mean** | | ${f(mean(allBox))} (all parts) | ${f(mean(rows.map((r) => Math.min(...r.box.parts))))} | ${f(mean(rows.map((r) => r.box.union)))} | ${f(mean(all64))} | ${f(mean(rows.map((r) => r.grid64.union)))} | ${f(mean(rows.map((r) => r.box.ownership)))} | | | | |`);
+  console.log(`| ${r.name} | ${r.k} | ${r.box.parts.map(f).join(", ")} | ${f(r.box.union)} | ${r.jittered.parts.map(f).join(", ")} | ${f(r.jittered.union)} | ${f(mean(r.grid64.parts))} / ${f(r.grid64.union)} | ${f(r.box.ownership)} | ${r.outside} | ${r.junction.toFixed(4)}${r.junctionSingle !== undefined ? ` (one head: ${r.junctionSingle.toFixed(4)}, union IoU jittered ${f(r.unionSingle!)})` : ""} | ${r.l1.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
+const allBox = rows.flatMap((r) => r.box.parts), allJ = rows.flatMap((r) => r.jittered.parts), all64 = rows.flatMap((r) => r.grid64.parts);
+console.log(`| **mean** | ${rows.reduce((a, r) => a + r.k, 0)} | ${f(mean(allBox))} (all parts) | ${f(mean(rows.map((r) => r.box.union)))} | ${f(mean(allJ))} (all parts) | ${f(mean(rows.map((r) => r.jittered.union)))} | ${f(mean(all64))} / ${f(mean(rows.map((r) => r.grid64.union)))} | ${f(mean(rows.map((r) => r.box.ownership)))} | | | | ${rows.reduce((a, r) => a + r.seconds, 0).toFixed(0)} |`);
 if (panels.length > 0) {
   const H = Math.max(...panels.map((p) => p.height)), W = panels.reduce((a, p) => a + p.width + 4, -4);
   const img: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(4 * W * H).fill(255) };
@@ -126,5 +132,5 @@ if (panels.length > 0) {
 }
 const dir = join(here, "../../../bench/results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `part-sdf${tag}.json.tmp`), JSON.stringify({ steps, batch, pe, width, truncation, spacing, rows }, null, 2));
+writeFileSync(join(dir, `part-sdf${tag}.json.tmp`), JSON.stringify({ steps, batch, pe, width, truncation, unionWeight, frame: useFrame, spacing, rows }, null, 2));
 renameSync(join(dir, `part-sdf${tag}.json.tmp`), join(dir, `part-sdf${tag}.json`));

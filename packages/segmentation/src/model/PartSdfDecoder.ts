@@ -12,10 +12,30 @@ export interface PartSdfSpecs {
   head: number;
   /** Positional-encoding frequencies of xyz (0 = raw xyz). */
   peFrequencies: number;
+  /**
+   * Frame of the input: the trunk sees (xyz − center) / scale and the heads' outputs are multiplied by
+   * `scale`, so the SDFs stay in world units (|∇f| = 1 holds in both frames). Giving the shape's own box
+   * (`partSdfFrame(insideBounds(parts))`: centre, half of its largest side) spends the encoding's
+   * frequencies and the trunk's resolution on the shape instead of empty space. @defaultValue
+   * { center: [0, 0, 0], scale: 1 } (the [−1, 1]³ cube)
+   */
+  frame: { center: [number, number, number]; scale: number };
 }
 
 /** Default {@link PartSdfSpecs} (parts must be given). */
-export const DEFAULT_PART_SDF_SPECS: Omit<PartSdfSpecs, "parts"> = { trunk: [128, 128, 128], head: 0, peFrequencies: 4 };
+export const DEFAULT_PART_SDF_SPECS: Omit<PartSdfSpecs, "parts"> = { trunk: [128, 128, 128], head: 0, peFrequencies: 4, frame: { center: [0, 0, 0], scale: 1 } };
+
+/**
+ * The {@link PartSdfSpecs.frame} of a box: its centre and half of its largest side, so the box maps into
+ * [−1, 1]³ (with its aspect kept). E.g. `partSdfFrame(insideBounds(parts))`.
+ * @throws InvalidArgumentError on a box with a non-finite corner or max ≤ min on an axis.
+ */
+export const partSdfFrame = (box: { min: [number, number, number]; max: [number, number, number] }): PartSdfSpecs["frame"] => {
+  const ok = box && [0, 1, 2].every((c) => Number.isFinite(box.min?.[c]) && Number.isFinite(box.max?.[c]) && box.max[c] > box.min[c]);
+  if (!ok) throw new InvalidArgumentError("partSdfFrame", "box", "{ min, max } with finite corners and max > min on every axis", box);
+  const c = [0, 1, 2].map((a) => (box.min[a] + box.max[a]) / 2) as [number, number, number];
+  return { center: c, scale: Math.max(...[0, 1, 2].map((a) => (box.max[a] - box.min[a]) / 2)) };
+};
 
 type Dense = { w: tf.Variable; b: tf.Variable };
 
@@ -54,6 +74,9 @@ export class PartSdfDecoder {
       throw new InvalidArgumentError("PartSdfDecoder", "trunk", "a non-empty array of integer widths >= 1", s.trunk);
     if (!Number.isInteger(s.head) || s.head < 0) throw new InvalidArgumentError("PartSdfDecoder", "head", "an integer >= 0", s.head);
     if (!Number.isInteger(s.peFrequencies) || s.peFrequencies < 0) throw new InvalidArgumentError("PartSdfDecoder", "peFrequencies", "an integer >= 0", s.peFrequencies);
+    const fr = s.frame;
+    if (!fr || !Array.isArray(fr.center) || fr.center.length !== 3 || !fr.center.every(Number.isFinite) || !(fr.scale > 0 && Number.isFinite(fr.scale)))
+      throw new InvalidArgumentError("PartSdfDecoder", "frame", "{ center: 3 finite numbers, scale: a finite number > 0 }", fr);
     this.specs = s;
     const rng = createRng(opts.seed ?? 0);
     const dense = (i: number, o: number): Dense => {
@@ -80,7 +103,9 @@ export class PartSdfDecoder {
 
   /** Per-part SDFs [N, parts] at points [N, 3]. Call inside `tf.tidy`. */
   forward(xyz: tf.Tensor2D): tf.Tensor2D {
-    let h = this.specs.peFrequencies > 0 ? positionalEncoding(xyz, this.specs.peFrequencies) : xyz;
+    const { center: c, scale } = this.specs.frame, moved = scale !== 1 || c.some((x) => x !== 0);
+    const local = moved ? (tf.div(tf.sub(xyz, tf.tensor1d(c)), scale) as tf.Tensor2D) : xyz;
+    let h = this.specs.peFrequencies > 0 ? positionalEncoding(local, this.specs.peFrequencies) : local;
     for (const l of this.trunkLayers) h = tf.relu(__dense(h, l));
     const outs = this.headLayers.map((layers) => {
       let y = h;
@@ -90,7 +115,8 @@ export class PartSdfDecoder {
       });
       return y;
     });
-    return (outs.length === 1 ? outs[0] : tf.concat(outs, 1)) as tf.Tensor2D;
+    const y = (outs.length === 1 ? outs[0] : tf.concat(outs, 1)) as tf.Tensor2D;
+    return scale !== 1 ? (tf.mul(y, scale) as tf.Tensor2D) : y;
   }
 
   /** Per-part SDF values at points (xyz, stride 3): [N × parts] row-major, in batches. */
@@ -158,14 +184,19 @@ export const __checkPoints = (fn: string, points: unknown): number => {
 export interface TrainPartSdfOptions {
   /** Optimisation steps. @defaultValue 3000 */
   steps: number;
-  /** Supervised samples per step. @defaultValue 512 */
+  /** Supervised samples per step. @defaultValue 1024 */
   batchSize: number;
-  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 64 */
+  /** Points per step for the eikonal term (each costs 6 network evaluations). @defaultValue 128 */
   eikonalPoints: number;
   /** Weight of the eikonal term mean (|∇f_k| − 1)² (central differences, h = 1e-3). @defaultValue 0.1 */
   eikonalWeight: number;
-  /** Adam learning rate (cosine-decayed to 5 % over the steps). @defaultValue 2e-3 */
+  /** Adam learning rate (cosine-decayed to `learningRateFloor` of it over the steps). @defaultValue 2e-3 */
   learningRate: number;
+  /**
+   * Fraction of `learningRate` the cosine decay ends at (Adam's last steps move the surface by about the
+   * step size: table, 3,000 × 512, union IoU 0.943 with 0.05, 0.950 with 0.005). @defaultValue 0.005
+   */
+  learningRateFloor: number;
   /**
    * Clamp |sdf| of prediction and target to this (DeepSDF δ); 0 = no clamp (the default: the exact part
    * SDFs are valid targets everywhere, and a clamped prediction has no gradient, so a head that starts
@@ -180,6 +211,14 @@ export interface TrainPartSdfOptions {
    * outside its box, none without) and IoU inside the box did not improve — leave it at 0. @defaultValue 0
    */
   truncation: number;
+  /**
+   * Weight of a loss on the union: mean |min_k f_k − min_k d_k| over the supervised samples (its gradient
+   * reaches the owning head only), added to the per-part L1 — what the union IoU measures, weighted up
+   * where heads overlap. On the table (3,000 steps × 512, union IoU on a jittered box grid): 0.872 without,
+   * 0.919 with 1, 0.943 with 3; 10 gave 0.962 but wrecked single heads (a leg's IoU 0.04: another head
+   * took its place in the union). @defaultValue 3
+   */
+  unionWeight: number;
   /** Share of each batch drawn uniformly in the bounds (the rest near the parts' own surfaces). @defaultValue 0.25 */
   uniformFraction: number;
   /**
@@ -203,18 +242,20 @@ export interface TrainPartSdfOptions {
   /** Seeded random source of every sample. @defaultValue createRng(0) */
   rng: Rng;
   /** Called every 100 steps and at the end. */
-  onProgress?: (e: { step: number; loss: number; l1: number; eikonal: number }) => void;
+  onProgress?: (e: { step: number; loss: number; l1: number; eikonal: number; union: number }) => void;
 }
 
 /** Default {@link TrainPartSdfOptions}. */
 export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   steps: 3000,
-  batchSize: 512,
-  eikonalPoints: 64,
+  batchSize: 1024,
+  eikonalPoints: 128,
   eikonalWeight: 0.1,
   learningRate: 2e-3,
+  learningRateFloor: 0.005,
   clamp: 0,
   truncation: 0,
+  unionWeight: 3,
   uniformFraction: 0.25,
   sigma: "auto",
   surfacePointsPerPart: 4000,
@@ -281,11 +322,11 @@ const __halfThickness = (f: Sdf, surface: Float32Array, rng: Rng): number => {
  * near the parts' own surfaces (an equal share per part, so a head is also supervised where its part
  * hides inside another), half with a fine σ scaled to the part's thickness and half with σ = 0.05.
  * `parts` are the ground-truth part SDFs (e.g. `partSdfs(spec)` of an analytic assembly, or pseudo
- * ground truth of a labelled mesh). Adam, cosine learning-rate decay to 5 %. Returns the last logged losses.
+ * ground truth of a labelled mesh). Adam, cosine learning-rate decay (to 0.5 % by default). Returns the last logged losses.
  * @throws InvalidArgumentError on a part list that does not match the heads, bad counts or rates, or a
  *   part without a surface inside the bounds.
  */
-export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: Partial<TrainPartSdfOptions> = {}): Promise<{ loss: number; l1: number; eikonal: number; sigma: number[] }> => {
+export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: Partial<TrainPartSdfOptions> = {}): Promise<{ loss: number; l1: number; eikonal: number; union: number; sigma: number[] }> => {
   const o = { ...DEFAULT_TRAIN_PART_SDF, rng: createRng(0), ...opts };
   const P = decoder.specs.parts, fn = "trainPartSdf";
   if (!Array.isArray(parts) || parts.length !== P || parts.some((f) => typeof f !== "function"))
@@ -293,8 +334,10 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
   if (!(o.learningRate > 0)) throw new InvalidArgumentError(fn, "learningRate", "a number > 0", o.learningRate);
+  if (!(o.learningRateFloor >= 0 && o.learningRateFloor <= 1)) throw new InvalidArgumentError(fn, "learningRateFloor", "a number in [0, 1]", o.learningRateFloor);
   if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError(fn, "eikonalWeight", "a number >= 0", o.eikonalWeight);
   if (!(o.truncation >= 0)) throw new InvalidArgumentError(fn, "truncation", "a number >= 0", o.truncation);
+  if (!(o.unionWeight >= 0)) throw new InvalidArgumentError(fn, "unionWeight", "a number >= 0", o.unionWeight);
   if (!(o.uniformFraction >= 0 && o.uniformFraction <= 1)) throw new InvalidArgumentError(fn, "uniformFraction", "a number in [0, 1]", o.uniformFraction);
   const sig = o.sigma;
   if (!(sig === "auto" || (typeof sig === "number" && sig > 0) || (Array.isArray(sig) && sig.length === P && sig.every((x) => x > 0))))
@@ -321,7 +364,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   const vars = decoder.variables;
   const h = 1e-3, m = o.eikonalPoints, N = o.batchSize;
   const gt = new Float32Array(N * P), tmp = new Float32Array(N), shifted = new Float32Array(18 * m);
-  let last = { loss: NaN, l1: NaN, eikonal: NaN };
+  let last = { loss: NaN, l1: NaN, eikonal: NaN, union: NaN };
   for (let step = 0; step < o.steps; step++) {
     const xyz = sample(N);
     parts.forEach((f, k) => {
@@ -335,15 +378,18 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
         shifted.set(ek, off);
         for (let i = 0; i < m; i++) shifted[off + 3 * i + a] += sgn * h;
       }
-    const lr = o.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
+    const lr = o.learningRate * (o.learningRateFloor + (1 - o.learningRateFloor) * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
     (opt as unknown as { learningRate: number }).learningRate = lr;
     const res = tf.tidy(() => {
-      let l1v: tf.Scalar | null = null, ekv: tf.Scalar | null = null;
+      let l1v: tf.Scalar | null = null, ekv: tf.Scalar | null = null, unv: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
         // one forward pass over the supervised samples and the eikonal stencil
         const all = decoder.forward(tf.tensor2d(o.eikonalWeight > 0 ? __concat(xyz, shifted) : xyz, [o.eikonalWeight > 0 ? N + 6 * m : N, 3]));
         let pred: tf.Tensor = o.eikonalWeight > 0 ? tf.slice(all, [0, 0], [N, P]) : all;
         let target: tf.Tensor = tf.tensor2d(gt, [N, P]);
+        const unionErr = tf.mean(tf.abs(tf.sub(tf.min(pred, 1), tf.min(target, 1)))) as tf.Scalar;
+        unv = tf.keep(unionErr);
+        const onUnion = o.unionWeight > 0 && P > 1 ? tf.mul(o.unionWeight, unionErr) : null;
         if (o.clamp > 0) {
           pred = tf.clipByValue(pred, -o.clamp, o.clamp);
           target = tf.clipByValue(target, -o.clamp, o.clamp);
@@ -353,7 +399,8 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
           ? tf.mean(tf.where(tf.less(tf.abs(target), o.truncation), err, tf.relu(tf.sub(o.truncation, tf.mul(tf.sign(target), pred)))))
           : tf.mean(err)) as tf.Scalar;
         l1v = tf.keep(l1);
-        if (o.eikonalWeight === 0) return l1;
+        const fit = onUnion ? (tf.add(l1, onUnion) as tf.Scalar) : l1;
+        if (o.eikonalWeight === 0) return fit;
         let g2: tf.Tensor = tf.zeros([m, P]);
         for (let a = 0; a < 3; a++) {
           const d = tf.div(tf.sub(tf.slice(all, [N + 2 * a * m, 0], [m, P]), tf.slice(all, [N + (2 * a + 1) * m, 0], [m, P])), 2 * h);
@@ -361,14 +408,14 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
         }
         const eik = tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(g2, 1e-12)), 1))) as tf.Scalar;
         ekv = tf.keep(eik);
-        return tf.add(l1, tf.mul(o.eikonalWeight, eik)) as tf.Scalar;
+        return tf.add(fit, tf.mul(o.eikonalWeight, eik)) as tf.Scalar;
       }, vars);
       opt.applyGradients(grads as tf.NamedTensorMap as never);
-      return [value, l1v!, ekv ?? tf.scalar(0)].map((t) => tf.keep(t));
+      return [value, l1v!, ekv ?? tf.scalar(0), unv!].map((t) => tf.keep(t));
     });
     if (step % 100 === 0 || step === o.steps - 1) {
-      const [a, b, c] = res.map((t) => t.dataSync()[0]);
-      last = { loss: a, l1: b, eikonal: c };
+      const [a, b, c, u] = res.map((t) => t.dataSync()[0]);
+      last = { loss: a, l1: b, eikonal: c, union: u };
       o.onProgress?.({ step, ...last });
     }
     tf.dispose(res);

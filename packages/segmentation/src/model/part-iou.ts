@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Aabb, type Sdf } from "@sdfkit/sdf-core";
+import { InvalidArgumentError, type Aabb, type Rng, type Sdf } from "@sdfkit/sdf-core";
 
 /** Result of {@link partIou}. */
 export interface PartIouReport {
@@ -23,12 +23,17 @@ export interface PartIouReport {
  * @param opts.spacing - grid spacing; overrides `res` (e.g. ≤ a quarter of the thinnest part, over
  *   `insideBounds(truth)`).
  * @param opts.bounds - @defaultValue [−1, 1]³
+ * @param opts.jitter - a seeded random source: each node moves uniformly within its own cell (± half a
+ *   spacing per axis; stratified sampling), which makes the counts an unbiased estimate of the volumes'
+ *   IoU. A regular grid aliases on axis-aligned faces: when a node layer lies within a few thousandths of
+ *   a flat face, a surface error of 0.001 flips the whole layer (a slab 6 layers thick loses 1/6 of its
+ *   IoU). Without it, the regular grid (the default).
  * @throws InvalidArgumentError on a bad `pred`, `truth`, `res` or `spacing`, or a `pred` returning the wrong count.
  */
 export const partIou = (
   pred: (points: Float32Array) => Float32Array,
   truth: Sdf[],
-  opts: { res?: number | [number, number, number]; spacing?: number; bounds?: Aabb } = {},
+  opts: { res?: number | [number, number, number]; spacing?: number; bounds?: Aabb; jitter?: Rng } = {},
 ): PartIouReport => {
   if (typeof pred !== "function") throw new InvalidArgumentError("partIou", "pred", "a function points → N × parts values", pred);
   if (!Array.isArray(truth) || truth.length === 0) throw new InvalidArgumentError("partIou", "truth", "a non-empty array of Sdf functions", truth);
@@ -37,8 +42,11 @@ export const partIou = (
   const r0 = opts.res ?? 64;
   const res = opts.spacing !== undefined ? [0, 1, 2].map((c) => Math.max(2, Math.ceil((b.max[c] - b.min[c]) / opts.spacing! - 1e-9) + 1)) : typeof r0 === "number" ? [r0, r0, r0] : r0;
   if (!Array.isArray(res) || res.length !== 3 || res.some((r) => !Number.isInteger(r) || r < 2)) throw new InvalidArgumentError("partIou", "res", "an integer >= 2 or three of them", r0);
+  const j = opts.jitter;
+  if (j !== undefined && (typeof j !== "object" || j === null || typeof j.uniform !== "function")) throw new InvalidArgumentError("partIou", "jitter", "an Rng (createRng(seed))", j);
   const [nx, ny, nz] = res;
   const P = truth.length, n = nx * ny * nz;
+  const step = [0, 1, 2].map((c) => (b.max[c] - b.min[c]) / (res[c] - 1));
   const pts = new Float32Array(3 * n);
   for (let z = 0, i = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
@@ -46,6 +54,7 @@ export const partIou = (
         pts[3 * i] = b.min[0] + ((b.max[0] - b.min[0]) * x) / (nx - 1);
         pts[3 * i + 1] = b.min[1] + ((b.max[1] - b.min[1]) * y) / (ny - 1);
         pts[3 * i + 2] = b.min[2] + ((b.max[2] - b.min[2]) * z) / (nz - 1);
+        if (j) for (let c = 0; c < 3; c++) pts[3 * i + c] += step[c] * (j.uniform(0, 1) - 0.5);
       }
   const pv = pred(pts);
   if (!(pv instanceof Float32Array) || pv.length !== n * P) throw new InvalidArgumentError("partIou", "pred", `to return ${n} × ${P} values`, pv?.length);
