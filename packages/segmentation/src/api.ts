@@ -59,7 +59,31 @@ export interface SegmentInstancesOptions {
    * significant components are merged too (a rule relative to the typical part, independent of type sizes). 0 = off. @defaultValue 0
    */
   minPartFraction: number;
+  /**
+   * Boundary refinement at concave creases ({@link refinePartsAtCreases}), applied to the final parts: the
+   * band (in graph hops) each side of every part boundary inside which vertices are re-assigned. 0 = off. @defaultValue 0
+   */
+  creaseBand: number;
 }
+
+/** Options of {@link refinePartsAtCreases}. */
+export interface RefinePartsAtCreasesOptions {
+  /**
+   * Vertices within this many graph hops of their part's boundary are re-assigned (each part keeps at least its
+   * deeper half as seeds, so no part vanishes). Wider bands repair boundaries that sit further from the crease. @defaultValue 12
+   */
+  band: number;
+  /**
+   * Concavities below this count as flat (the crease measure is the normal's turn across an edge, ≈ 0.4–0.7
+   * at a right-angle junction): gentle curvature and tessellation noise then leave the boundary where it was. @defaultValue 0.1
+   */
+  minConcavity: number;
+  /** Weld coincident vertices (tolerance) for the graph and the normals; negative = do not weld. @defaultValue 0 */
+  weldTolerance: number;
+}
+
+/** Default {@link RefinePartsAtCreasesOptions}. */
+export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, minConcavity: 0.1, weldTolerance: 0 };
 
 /** Default {@link SegmentInstancesOptions}. */
 export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
@@ -72,6 +96,7 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   weldTolerance: 0,
   smoothIterations: 0,
   minPartFraction: 0,
+  creaseBand: 0,
 };
 
 /** Result of {@link segmentInstances}. */
