@@ -64,6 +64,11 @@ export interface SegmentInstancesOptions {
    * band (in graph hops) each side of every part boundary inside which vertices are re-assigned. 0 = off. @defaultValue 0
    */
   creaseBand: number;
+  /**
+   * Fit k-means on at most this many vertices (a fixed prime stride through the vertex order, no randomness)
+   * and give every vertex its nearest centroid: the fit's cost no longer grows with the mesh. 0 = fit on all. @defaultValue 0
+   */
+  kmeansSample: number;
 }
 
 /** Options of {@link refinePartsAtCreases}. */
@@ -97,6 +102,7 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   smoothIterations: 0,
   minPartFraction: 0,
   creaseBand: 0,
+  kmeansSample: 0,
 };
 
 /** Result of {@link segmentInstances}. */

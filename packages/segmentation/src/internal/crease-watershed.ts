@@ -137,3 +137,13 @@ export const __refineAtCreases = (mesh: Mesh, adj: Csr, labels: Uint32Array, o: 
   }
   return Uint32Array.from(out, (l, v) => (l < 0 ? labels[v] : l)); // a vertex no core reaches keeps its part
 };
+
+/** Labels renumbered 0 .. parts − 1 in order of first vertex. @internal */
+export const __renumber = (labels: ArrayLike<number>): Uint32Array => {
+  const id = new Map<number, number>();
+  return Uint32Array.from(labels, (l) => {
+    let r = id.get(l);
+    if (r === undefined) id.set(l, (r = id.size));
+    return r;
+  });
+};
