@@ -3,16 +3,15 @@
  * and the 4-phase curriculum of examples/fit-railing) → mesh from the decoder (marching cubes) → per-vertex
  * activations → instance segments → coloured PLY, one OBJ per part, report.json / report.md.
  *
- * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
- * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
- * the layer whose final parts are cut apart by the fewest mesh edges (`--choose cut`, default), or the
- * layer with the best silhouette (`--choose silhouette`), or the layer whose k types agree best with the
- * other layers' (`--choose consensus`) — all inside `segmentMeshByActivations`; standardised activations
- * of that layer at all vertices → k-means into
- * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
- * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour
- * → part boundaries moved onto the mesh's concave creases (`--crease-band` hops each side, watershed over
- * the crease strength; `refinePartsAtCreases`; 0 = off).
+ * Segmentation (no labels used), all inside `segmentMeshByActivations`: the activations of every hidden layer at
+ * all vertices, standardised → k-means into k semantic types (fitted on a `--kmeans-sample` vertex stride, every
+ * vertex given its nearest centroid) → majority-vote smoothing of the types over the vertex graph → connected
+ * components per type → small components (per-type rule, then < `minPart` × the median part) merged into their
+ * neighbour → part boundaries moved onto the mesh's concave creases (`--crease-band` hops each side, a watershed
+ * over the crease strength, `refinePartsAtCreases`; 0 = off). Which layer and k: `--choose agreement` (default)
+ * segments with every layer × k ∈ {2..5} and keeps the partition that agrees best (mean ARI) with all the others;
+ * `--choose cut` takes k by silhouette on a 3,000-vertex subset and the layer whose parts are cut apart by the
+ * fewest mesh edges (the choice before 2026-12-07); `silhouette` / `consensus` are cheap choices on the subset.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
  * the decoder's own mesh is scored through its nearest original vertex. Classifiers (nearest centroid, softmax)
  * fitted on the segmentation of even vertices are scored against the truth on odd vertices (surface) and on
@@ -24,7 +23,8 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--choose cut|consensus|silhouette] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--kmeans-sample 10000]
+ *   [--choose agreement|cut|consensus|silhouette] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -63,6 +63,8 @@ export interface SegmentRailingOptions {
   minPart: number;
   /** Hops each side of a part boundary re-assigned at the mesh's concave creases (0 = off). */
   creaseBand: number;
+  /** k-means fitted on this many vertices (a stride), every vertex then given its nearest centroid; 0 = all. */
+  kmeansSample: number;
   /** Training samples drawn once from the mesh (the pool each step draws from). */
   pool: number;
   seed: number;
@@ -144,7 +146,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const { decoder, code } = net;
   const layers = decoder.specs.dims.map((_, i) => i);
   const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
-  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
+  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, kmeansSample: o.kmeansSample, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
 
   // mesh from the decoder
   const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
@@ -206,6 +208,8 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
     creaseBand: o.creaseBand,
+    kmeansSample: o.kmeansSample,
+    candidates: seg.candidates,
     parts: seg.parts,
     expectedParts: 10,
     partVertices: sizes,
@@ -242,14 +246,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       res: { type: "string", default: "128" },
       types: { type: "string", default: "auto" },
       smooth: { type: "string", default: "5" },
-      choose: { type: "string", default: "cut" },
+      choose: { type: "string", default: "agreement" },
+      "kmeans-sample": { type: "string", default: "10000" },
       "min-part": { type: "string", default: "0.2" },
       "crease-band": { type: "string", default: "12" },
       seed: { type: "string", default: "0" },
     },
   });
   const failChoice = (c: unknown): never => {
-    console.error(`segment-railing: --choose must be cut, consensus or silhouette, got ${String(c)}`);
+    console.error(`segment-railing: --choose must be agreement, cut, consensus or silhouette, got ${String(c)}`);
     process.exit(2);
   };
   await selectBackend({ prefer: "wasm" });
@@ -264,9 +269,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
-    choose: (["cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
+    choose: (["agreement", "cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
     minPart: Number(v["min-part"]),
     creaseBand: Number(v["crease-band"]),
+    kmeansSample: Number(v["kmeans-sample"]),
     seed: Number(v.seed),
   });
   console.log(JSON.stringify(r));

@@ -78,17 +78,12 @@ export interface RefinePartsAtCreasesOptions {
    * deeper half as seeds, so no part vanishes). Wider bands repair boundaries that sit further from the crease. @defaultValue 12
    */
   band: number;
-  /**
-   * Concavities below this count as flat (the crease measure is the normal's turn across an edge, ≈ 0.4–0.7
-   * at a right-angle junction): gentle curvature and tessellation noise then leave the boundary where it was. @defaultValue 0.1
-   */
-  minConcavity: number;
   /** Weld coincident vertices (tolerance) for the graph and the normals; negative = do not weld. @defaultValue 0 */
   weldTolerance: number;
 }
 
 /** Default {@link RefinePartsAtCreasesOptions}. */
-export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, minConcavity: 0.1, weldTolerance: 0 };
+export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, weldTolerance: 0 };
 
 /** Default {@link SegmentInstancesOptions}. */
 export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {

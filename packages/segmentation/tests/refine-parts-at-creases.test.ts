@@ -67,7 +67,7 @@ describe("refinePartsAtCreases", () => {
     const { mesh } = folded(true);
     expect(() => refinePartsAtCreases(mesh, new Uint32Array(3))).toThrow(InvalidArgumentError);
     expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { band: -1 })).toThrow(InvalidArgumentError);
-    expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { minConcavity: Number.NaN })).toThrow(InvalidArgumentError);
+    expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { weldTolerance: Number.NaN })).toThrow(InvalidArgumentError);
     expect(() => segmentInstances(mesh, new Float32Array(480), 1, { creaseBand: 1.5 })).toThrow(InvalidArgumentError);
   });
 });

@@ -95,7 +95,7 @@ export const __refineAtCreases = (mesh: Mesh, adj: Csr, labels: Uint32Array, o: 
   const less = (a: number, b: number) => hw[a] < hw[b] || (hw[a] === hw[b] && (hm[a] < hm[b] || (hm[a] === hm[b] && hs[a] < hs[b])));
   const push = (from: number, to: number) => {
     const c = __concavity(mesh.positions, normals, from, to), id = hw.length;
-    hw.push(c < o.minConcavity ? 0 : c);
+    hw.push(c);
     hm.push(out[from] === labels[to] ? 0 : 1);
     hs.push(seq++);
     hv.push(to);
