@@ -23,7 +23,7 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--kmeans-sample 10000]
+ *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--kmeans-sample 10000] [--interior 4000]
  *   [--choose agreement|cut|consensus|silhouette] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -65,6 +65,8 @@ export interface SegmentRailingOptions {
   creaseBand: number;
   /** k-means fitted on this many vertices (a stride), every vertex then given its nearest centroid; 0 = all. */
   kmeansSample: number;
+  /** Interior points scored by the classifiers. */
+  interior: number;
   /** Training samples drawn once from the mesh (the pool each step draws from). */
   pool: number;
   seed: number;
@@ -175,7 +177,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     }
   }
   // interior points with a known part: exact sdf of the mesh, the 8 nearest vertices agreeing on the true part
-  const inner = interiorPoints(mesh, truth, 4000, createRng(o.seed + 4));
+  const inner = interiorPoints(mesh, truth, o.interior, createRng(o.seed + 4));
   const [innerAct] = await decoder.activations(code, inner.points, [f.layer]);
   const classifier: Record<string, number> = {}, interior: Record<string, number> = {};
   for (const kind of ["centroid", "softmax"] as const) {
@@ -248,6 +250,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       smooth: { type: "string", default: "5" },
       choose: { type: "string", default: "agreement" },
       "kmeans-sample": { type: "string", default: "10000" },
+      interior: { type: "string", default: "4000" },
       "min-part": { type: "string", default: "0.2" },
       "crease-band": { type: "string", default: "12" },
       seed: { type: "string", default: "0" },
@@ -273,6 +276,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     minPart: Number(v["min-part"]),
     creaseBand: Number(v["crease-band"]),
     kmeansSample: Number(v["kmeans-sample"]),
+    interior: Number(v.interior),
     seed: Number(v.seed),
   });
   console.log(JSON.stringify(r));
