@@ -10,8 +10,10 @@ import { weldedAdjacency } from "./internal/welded-adjacency.js";
  * decoder's activations) change label somewhere near the crease, a few rings off to either side. Each
  * part is eroded by `band` hops (keeping at least its deeper half) and the freed vertices are flooded
  * back from the remaining cores in order of the concavity of the edge crossed (a watershed on the vertex
- * graph: a vertex goes to the core it reaches over the lowest crease; ties prefer its old label, so
- * boundaries on flat or convex regions stay where they were). Labels keep their ids.
+ * graph: a vertex goes to the core it reaches over the lowest crease; exact ties — flat or convex surface,
+ * concavity 0 — keep its old label, so boundaries there stay where they were). The concavity is not
+ * thresholded: a threshold zeroes some edges of a real crease, and one such edge lets the old label leak
+ * round a whole junction ring. Labels keep their ids; every connected piece of a part keeps a core.
  *
  * @param mesh - the triangle mesh (its normals are computed from the triangles).
  * @param labels - part per vertex.
