@@ -23,7 +23,7 @@
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--kmeans-sample 10000] [--interior 4000]
+ *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--crease-merge 0] [--kmeans-sample 10000] [--interior 4000]
  *   [--choose agreement|cut|consensus|silhouette] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -63,6 +63,8 @@ export interface SegmentRailingOptions {
   minPart: number;
   /** Hops each side of a part boundary re-assigned at the mesh's concave creases (0 = off). */
   creaseBand: number;
+  /** Parts whose shared boundary has a mean concavity below this are joined after the refinement (0 = off). */
+  creaseMerge: number;
   /** k-means fitted on this many vertices (a stride), every vertex then given its nearest centroid; 0 = all. */
   kmeansSample: number;
   /** Interior points scored by the classifiers. */
@@ -148,7 +150,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const { decoder, code } = net;
   const layers = decoder.specs.dims.map((_, i) => i);
   const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
-  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, kmeansSample: o.kmeansSample, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
+  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, creaseMerge: o.creaseMerge, kmeansSample: o.kmeansSample, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
 
   // mesh from the decoder
   const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
@@ -210,6 +212,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
     creaseBand: o.creaseBand,
+    creaseMerge: o.creaseMerge,
     kmeansSample: o.kmeansSample,
     candidates: seg.candidates,
     parts: seg.parts,
@@ -253,6 +256,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       interior: { type: "string", default: "4000" },
       "min-part": { type: "string", default: "0.2" },
       "crease-band": { type: "string", default: "12" },
+      "crease-merge": { type: "string", default: "0" },
       seed: { type: "string", default: "0" },
     },
   });
@@ -275,6 +279,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     choose: (["agreement", "cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
     minPart: Number(v["min-part"]),
     creaseBand: Number(v["crease-band"]),
+    creaseMerge: Number(v["crease-merge"]),
     kmeansSample: Number(v["kmeans-sample"]),
     interior: Number(v.interior),
     seed: Number(v.seed),

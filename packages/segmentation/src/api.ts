@@ -64,6 +64,8 @@ export interface SegmentInstancesOptions {
    * band (in graph hops) each side of every part boundary inside which vertices are re-assigned. 0 = off. @defaultValue 0
    */
   creaseBand: number;
+  /** With `creaseBand`: parts whose shared boundary has a mean concavity below this are joined (`refinePartsAtCreases`' `mergeBelow`). 0 = off. @defaultValue 0 */
+  creaseMerge: number;
   /**
    * Fit k-means on at most this many vertices (a fixed prime stride through the vertex order, no randomness)
    * and give every vertex its nearest centroid: the fit's cost no longer grows with the mesh. 0 = fit on all. @defaultValue 0
@@ -78,12 +80,17 @@ export interface RefinePartsAtCreasesOptions {
    * deeper half as seeds, so no part vanishes). Wider bands repair boundaries that sit further from the crease. @defaultValue 12
    */
   band: number;
+  /**
+   * After the watershed, neighbouring parts whose shared boundary has a mean edge concavity below this are joined
+   * (a boundary with no crease under it is not a junction; a right-angle junction averages ≈ 0.4). 0 = off. @defaultValue 0
+   */
+  mergeBelow: number;
   /** Weld coincident vertices (tolerance) for the graph and the normals; negative = do not weld. @defaultValue 0 */
   weldTolerance: number;
 }
 
 /** Default {@link RefinePartsAtCreasesOptions}. */
-export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, weldTolerance: 0 };
+export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, mergeBelow: 0, weldTolerance: 0 };
 
 /** Default {@link SegmentInstancesOptions}. */
 export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
@@ -97,6 +104,7 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   smoothIterations: 0,
   minPartFraction: 0,
   creaseBand: 0,
+  creaseMerge: 0,
   kmeansSample: 0,
 };
 

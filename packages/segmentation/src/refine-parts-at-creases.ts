@@ -29,6 +29,7 @@ export const refinePartsAtCreases = (mesh: Mesh, labels: Uint32Array, opts: Part
   const nv = mesh.positions.length / 3;
   if (!(labels instanceof Uint32Array) || labels.length !== nv) throw new InvalidArgumentError(fn, "labels", `a Uint32Array with one part per vertex (${nv})`, labels?.length);
   if (!Number.isInteger(o.band) || o.band < 0) throw new InvalidArgumentError(fn, "opts.band", "an integer >= 0", o.band);
+  if (!(o.mergeBelow >= 0)) throw new InvalidArgumentError(fn, "opts.mergeBelow", "a number >= 0", o.mergeBelow);
   if (!Number.isFinite(o.weldTolerance)) throw new InvalidArgumentError(fn, "opts.weldTolerance", "a finite number", o.weldTolerance);
   if (o.band === 0) return labels.slice();
   return __refineAtCreases(mesh, weldedAdjacency(mesh, o.weldTolerance), labels, o);

@@ -83,6 +83,7 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   if (!(Number.isInteger(o.smoothIterations) && o.smoothIterations >= 0)) throw new InvalidArgumentError("segmentInstances", "smoothIterations", "an integer >= 0", o.smoothIterations);
   if (!(o.minPartFraction >= 0 && o.minPartFraction < 1)) throw new InvalidArgumentError("segmentInstances", "minPartFraction", "a number in [0, 1)", o.minPartFraction);
   if (!Number.isInteger(o.creaseBand) || o.creaseBand < 0) throw new InvalidArgumentError("segmentInstances", "creaseBand", "an integer >= 0", o.creaseBand);
+  if (!(o.creaseMerge >= 0)) throw new InvalidArgumentError("segmentInstances", "creaseMerge", "a number >= 0", o.creaseMerge);
   if (!Number.isInteger(o.kmeansSample) || o.kmeansSample < 0) throw new InvalidArgumentError("segmentInstances", "kmeansSample", "an integer >= 0", o.kmeansSample);
   const adj = weldedAdjacency(mesh, o.weldTolerance);
   const types = smoothLabels(adj, __kmeansLabels(f, dim, k, o), k, o.smoothIterations);
@@ -188,7 +189,7 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   }
   // boundaries onto the concave creases, then number the parts by first vertex
   let part: Uint32Array = Uint32Array.from(comp, (c) => owner[c]);
-  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, weldTolerance: o.weldTolerance });
+  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
   const labels = __renumber(part);
   let parts = 0;
   for (const l of labels) parts = Math.max(parts, l + 1);

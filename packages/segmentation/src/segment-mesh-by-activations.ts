@@ -135,7 +135,11 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
   }
   const candidates = await probeActivations(forward, sub, { batchSize: o.batchSize });
   const adj = weldedAdjacency(mesh, o.weldTolerance);
-  const refined = (seg: InstanceSegmentation): InstanceSegmentation => (o.creaseBand > 0 ? { ...seg, labels: __renumber(__refineAtCreases(mesh, adj, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, weldTolerance: o.weldTolerance })) } : seg);
+  const refined = (seg: InstanceSegmentation): InstanceSegmentation => {
+    if (o.creaseBand === 0) return seg;
+    const labels = __renumber(__refineAtCreases(mesh, adj, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance }));
+    return { ...seg, labels, parts: labels.reduce((m, l) => Math.max(m, l + 1), 0) };
+  };
   if (o.criterion === "agreement") return agreementChoice(forward, mesh, points, candidates, ks, o, refined);
   const k = ks.length === 1 ? ks[0] : selectFeatures(candidates, ks, { rng: copyRng(o.selectRng) }).k;
   const sel = selectLayer(candidates, k, { rng: o.selectRng, criterion: o.criterion === "consensus" ? "consensus" : "silhouette" });

@@ -63,11 +63,22 @@ describe("refinePartsAtCreases", () => {
     expect(wrongOff(on.labels[0] === truth[0] ? on.labels : on.labels.map((l) => 1 - l), truth, nx, fold)).toBe(0);
   });
 
+  it("mergeBelow joins parts whose boundary has no crease under it and keeps those that meet at one", () => {
+    const { mesh, nx, fold } = folded(true);
+    const labels = shifted(nx, fold, 0);
+    for (let v = 0; v < labels.length; v++) if (v % nx < 8) labels[v] = 2; // a split of the flat floor: no crease there
+    const out = refinePartsAtCreases(mesh, labels, { band: 4, mergeBelow: 0.1 });
+    expect(new Set(out)).toEqual(new Set([0, 1])); // floor pieces 0 and 2 joined, the wall kept
+    expect(Array.from(out)).toEqual(Array.from(labels, (l) => (l === 2 ? 0 : l)));
+    expect(new Set(refinePartsAtCreases(mesh, labels, { band: 4 }))).toEqual(new Set([0, 1, 2])); // off by default
+  });
+
   it("rejects bad input with typed errors", () => {
     const { mesh } = folded(true);
     expect(() => refinePartsAtCreases(mesh, new Uint32Array(3))).toThrow(InvalidArgumentError);
     expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { band: -1 })).toThrow(InvalidArgumentError);
     expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { weldTolerance: Number.NaN })).toThrow(InvalidArgumentError);
+    expect(() => refinePartsAtCreases(mesh, new Uint32Array(480), { mergeBelow: -1 })).toThrow(InvalidArgumentError);
     expect(() => segmentInstances(mesh, new Float32Array(480), 1, { creaseBand: 1.5 })).toThrow(InvalidArgumentError);
   });
 });

@@ -135,7 +135,31 @@ export const __refineAtCreases = (mesh: Mesh, adj: Csr, labels: Uint32Array, o: 
     out[v] = hl[id];
     for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) if (out[adj.items[e]] < 0) push(v, adj.items[e]);
   }
-  return Uint32Array.from(out, (l, v) => (l < 0 ? labels[v] : l)); // a vertex no core reaches keeps its part
+  const refined = Uint32Array.from(out, (l, v) => (l < 0 ? labels[v] : l)); // a vertex no core reaches keeps its part
+  return o.mergeBelow > 0 ? __mergeCreaseless(mesh, adj, normals, refined, o.mergeBelow) : refined;
+};
+
+/** Neighbouring parts whose shared boundary edges have a mean concavity below `below` joined (union-find; the smaller label id names the union). @internal */
+const __mergeCreaseless = (mesh: Mesh, adj: Csr, normals: Float32Array, labels: Uint32Array, below: number): Uint32Array => {
+  const sum = new Map<number, number>(), cnt = new Map<number, number>();
+  let parts = 0;
+  for (const l of labels) parts = Math.max(parts, l + 1);
+  for (let v = 0; v < labels.length; v++)
+    for (let e = adj.offsets[v]; e < adj.offsets[v + 1]; e++) {
+      const w = adj.items[e];
+      if (w <= v || labels[w] === labels[v]) continue;
+      const a = Math.min(labels[v], labels[w]), b = Math.max(labels[v], labels[w]), key = a * parts + b;
+      sum.set(key, (sum.get(key) ?? 0) + __concavity(mesh.positions, normals, v, w));
+      cnt.set(key, (cnt.get(key) ?? 0) + 1);
+    }
+  const root = Int32Array.from({ length: parts }, (_, i) => i);
+  const find = (x: number): number => (root[x] === x ? x : (root[x] = find(root[x])));
+  for (const [key, s] of sum) {
+    if (s / cnt.get(key)! >= below) continue;
+    const a = find(Math.floor(key / parts)), b = find(key % parts);
+    if (a !== b) root[Math.max(a, b)] = Math.min(a, b);
+  }
+  return Uint32Array.from(labels, (l) => find(l));
 };
 
 /** Labels renumbered 0 .. parts − 1 in order of first vertex. @internal */
