@@ -3,23 +3,28 @@
  * and the 4-phase curriculum of examples/fit-railing) → mesh from the decoder (marching cubes) → per-vertex
  * activations → instance segments → coloured PLY, one OBJ per part, report.json / report.md.
  *
- * Segmentation (no labels used): activations of every hidden layer at a 3,000-vertex subset; the number
- * of semantic types k ∈ {2..5} chosen by the mean silhouette of their k-means clustering (`selectFeatures`);
- * the layer whose final parts are cut apart by the fewest mesh edges (`--choose cut`, default), or the
- * layer with the best silhouette (`--choose silhouette`), or the layer whose k types agree best with the
- * other layers' (`--choose consensus`) — all inside `segmentMeshByActivations`; standardised activations
- * of that layer at all vertices → k-means into
- * k types → majority-vote smoothing of the types over the vertex graph → connected components per type
- * → small components (per-type rule, then < `minPart` × the median part) merged into their neighbour.
+ * Segmentation (no labels used), all inside `segmentMeshByActivations`: the activations of every hidden layer at
+ * all vertices, standardised → k-means into k semantic types (fitted on a `--kmeans-sample` vertex stride, every
+ * vertex given its nearest centroid) → majority-vote smoothing of the types over the vertex graph → connected
+ * components per type → small components (per-type rule, then < `minPart` × the median part) merged into their
+ * neighbour → part boundaries moved onto the mesh's concave creases (`--crease-band` hops each side, a watershed
+ * over the crease strength, `refinePartsAtCreases`; 0 = off). Which layer and k: `--choose agreement` (default)
+ * segments with every layer × k ∈ {2..5} and keeps the partition that agrees best (mean ARI) with all the others;
+ * `--choose cut` takes k by silhouette on a 3,000-vertex subset and the layer whose parts are cut apart by the
+ * fewest mesh edges (the choice before 2026-12-07); `silhouette` / `consensus` are cheap choices on the subset.
  * Ground truth (railing8.labels.txt) then scores the segmentation of the original mesh's vertices by ARI;
- * the decoder's own mesh is scored through its nearest original vertex.
+ * the decoder's own mesh is scored through its nearest original vertex. Classifiers (nearest centroid, softmax)
+ * fitted on the segmentation of even vertices are scored against the truth on odd vertices (surface) and on
+ * interior points of the solid (exact sdf < −0.004 in the unit-sphere frame, truth where the point's 8 nearest
+ * vertices share one true part).
  *
  * `--cache DIR` keeps the trained decoder as an inference bundle (trainer's saveInferenceBundle): a run
  * whose DIR already holds one loads it instead of training, so the segmentation can be iterated on.
  *
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
- *   [--smooth 5] [--min-part 0.2] [--choose cut|consensus|silhouette] [--seed 0]`
+ *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--crease-merge 0] [--kmeans-sample 10000] [--interior 4000]
+ *   [--choose agreement|cut|consensus|silhouette] [--seed 0]`
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -28,7 +33,7 @@ import { parseArgs } from "node:util";
 import { KdTree, createRng, normalizeMesh, serializeObj, type Mesh } from "@sdfkit/sdf-core";
 import { readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { DECODER_PRESETS, DeepSdfDecoder, selectBackend } from "@sdfkit/sdf-core/model";
-import { MeshSampleSource } from "@sdfkit/sampling";
+import { MeshSampleSource, sampleBands } from "@sdfkit/sampling";
 import { ActivationClassifier, adjustedRandIndex, bestPermutationAccuracy, colorByLabels, segmentMeshByActivations, serializeColoredPly, splitMeshByLabels, type LayerCriterion } from "@sdfkit/segmentation";
 import { CurriculumTrainer, INFERENCE_FILES, decoderSpecsFrom, extractMesh, fastCurriculum, loadInferenceBundle, saveInferenceBundle, sparseGridRes, validateSpecs } from "@sdfkit/trainer";
 
@@ -56,6 +61,14 @@ export interface SegmentRailingOptions {
   smooth: number;
   /** Components under this fraction of the median part are merged. */
   minPart: number;
+  /** Hops each side of a part boundary re-assigned at the mesh's concave creases (0 = off). */
+  creaseBand: number;
+  /** Parts whose shared boundary has a mean concavity below this are joined after the refinement (0 = off). */
+  creaseMerge: number;
+  /** k-means fitted on this many vertices (a stride), every vertex then given its nearest centroid; 0 = all. */
+  kmeansSample: number;
+  /** Interior points scored by the classifiers. */
+  interior: number;
   /** Training samples drawn once from the mesh (the pool each step draws from). */
   pool: number;
   seed: number;
@@ -102,6 +115,29 @@ const decoderFor = async (o: SegmentRailingOptions, mesh: Mesh, norm: { offset: 
   return { decoder, code, cached: false, trainSeconds, finalL1, epochs: o.epochs, samples: o.samples };
 };
 
+/**
+ * Up to `count` points inside the solid (exact sdf < −0.004 in the unit-sphere frame, from samples around the
+ * surface) whose 8 nearest mesh vertices all carry the same true part: that part is the point's truth.
+ */
+const interiorPoints = (mesh: Mesh, truth: Uint32Array, count: number, rng: ReturnType<typeof createRng>) => {
+  const s = sampleBands(mesh, 10 * count, { mix: [{ kind: "near", fraction: 100, sigma: 0.02 }], normalize: false, rng }).samples;
+  const inside: number[] = [];
+  for (let i = 0; i < s.sdf.length; i++) if (s.sdf[i] < -0.004) inside.push(i);
+  const pts = Float32Array.from(inside.flatMap((i) => [s.points[3 * i], s.points[3 * i + 1], s.points[3 * i + 2]]));
+  const nn = new KdTree(mesh.positions).nearestKBatch(pts, 8).index;
+  const keep: number[] = [], lab: number[] = [];
+  for (let j = 0; j < inside.length && keep.length < count; j++) {
+    const t = truth[nn[8 * j]];
+    let agree = true;
+    for (let q = 1; q < 8; q++) agree &&= truth[nn[8 * j + q]] === t;
+    if (agree) {
+      keep.push(j);
+      lab.push(t);
+    }
+  }
+  return { points: Float32Array.from(keep.flatMap((j) => [pts[3 * j], pts[3 * j + 1], pts[3 * j + 2]])), truth: Uint32Array.from(lab) };
+};
+
 /** The whole pipeline; returns the report it writes. */
 export const segmentRailing = async (o: SegmentRailingOptions) => {
   const log = o.log ?? ((s: string) => console.error(s));
@@ -114,7 +150,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const { decoder, code } = net;
   const layers = decoder.specs.dims.map((_, i) => i);
   const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
-  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
+  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, creaseMerge: o.creaseMerge, kmeansSample: o.kmeansSample, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
 
   // mesh from the decoder
   const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
@@ -142,10 +178,14 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
       tt[i] = truth[v];
     }
   }
-  const classifier: Record<string, number> = {};
+  // interior points with a known part: exact sdf of the mesh, the 8 nearest vertices agreeing on the true part
+  const inner = interiorPoints(mesh, truth, o.interior, createRng(o.seed + 4));
+  const [innerAct] = await decoder.activations(code, inner.points, [f.layer]);
+  const classifier: Record<string, number> = {}, interior: Record<string, number> = {};
   for (const kind of ["centroid", "softmax"] as const) {
     const c = ActivationClassifier.fit(xs, f.dim, ys, { kind, rng: createRng(o.seed + 3), epochs: 60 });
     classifier[kind] = bestPermutationAccuracy(tt, c.predict(xt));
+    interior[kind] = bestPermutationAccuracy(inner.truth, c.predict(innerAct));
   }
 
   // segments on the decoder's own mesh (truth through the nearest original vertex)
@@ -171,12 +211,18 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     cutFraction: seg.cut.map((c) => (Number.isFinite(c) ? c : null)), // per layer (cut choice): share of mesh edges between parts; null = fewer than k parts
     smoothIterations: o.smooth,
     minPartFraction: o.minPart,
+    creaseBand: o.creaseBand,
+    creaseMerge: o.creaseMerge,
+    kmeansSample: o.kmeansSample,
+    candidates: seg.candidates,
     parts: seg.parts,
     expectedParts: 10,
     partVertices: sizes,
     merged: seg.merged,
     ari,
     classifierAccuracy: classifier,
+    interiorPoints: inner.truth.length,
+    interiorClassifierAccuracy: interior,
     decoderMesh: learnedReport,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -184,7 +230,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   writeFileAtomicSync(join(o.out, "report.json"), JSON.stringify(report, null, 2));
   writeFileAtomicSync(
     join(o.out, "report.md"),
-    `# railing8 segmentation\n\n| metric | value |\n|---|---|\n| decoder | ${decoder.specs.dims.length} × ${decoder.specs.dims[0]}, PE ${decoder.specs.peFrequencies}, ${report.decoder.parameters} parameters${net.cached ? " (loaded from cache)" : ""} |\n| training | ${net.epochs} epochs × ${net.samples} samples, ${net.trainSeconds.toFixed(0)} s, final L1 ${net.finalL1.toFixed(5)} |\n| chosen layer, types (silhouette) | ${f.layer}, ${f.k} |\n| parts (original mesh) | ${seg.parts} (expected 10) |\n| ARI vs labels | ${ari.toFixed(4)} |\n| classifier accuracy, held-out vertices (centroid / softmax) | ${(100 * classifier.centroid).toFixed(1)} % / ${(100 * classifier.softmax).toFixed(1)} % |\n| decoder mesh | ${learnedReport ? `${learnedReport.vertices} vertices, ${learnedReport.parts} parts, ARI ${learnedReport.ari.toFixed(4)}` : "empty"} |\n`,
+    `# railing8 segmentation\n\n| metric | value |\n|---|---|\n| decoder | ${decoder.specs.dims.length} × ${decoder.specs.dims[0]}, PE ${decoder.specs.peFrequencies}, ${report.decoder.parameters} parameters${net.cached ? " (loaded from cache)" : ""} |\n| training | ${net.epochs} epochs × ${net.samples} samples, ${net.trainSeconds.toFixed(0)} s, final L1 ${net.finalL1.toFixed(5)} |\n| chosen layer, types (silhouette) | ${f.layer}, ${f.k} |\n| parts (original mesh) | ${seg.parts} (expected 10) |\n| ARI vs labels | ${ari.toFixed(4)} |\n| classifier accuracy, held-out vertices (centroid / softmax) | ${(100 * classifier.centroid).toFixed(1)} % / ${(100 * classifier.softmax).toFixed(1)} % |\n| classifier accuracy, ${inner.truth.length} interior points (centroid / softmax) | ${(100 * interior.centroid).toFixed(1)} % / ${(100 * interior.softmax).toFixed(1)} % |\n| decoder mesh | ${learnedReport ? `${learnedReport.vertices} vertices, ${learnedReport.parts} parts, ARI ${learnedReport.ari.toFixed(4)}` : "empty"} |\n`,
   );
   return report;
 };
@@ -205,13 +251,17 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       res: { type: "string", default: "128" },
       types: { type: "string", default: "auto" },
       smooth: { type: "string", default: "5" },
-      choose: { type: "string", default: "cut" },
+      choose: { type: "string", default: "agreement" },
+      "kmeans-sample": { type: "string", default: "10000" },
+      interior: { type: "string", default: "4000" },
       "min-part": { type: "string", default: "0.2" },
+      "crease-band": { type: "string", default: "12" },
+      "crease-merge": { type: "string", default: "0" },
       seed: { type: "string", default: "0" },
     },
   });
   const failChoice = (c: unknown): never => {
-    console.error(`segment-railing: --choose must be cut, consensus or silhouette, got ${String(c)}`);
+    console.error(`segment-railing: --choose must be agreement, cut, consensus or silhouette, got ${String(c)}`);
     process.exit(2);
   };
   await selectBackend({ prefer: "wasm" });
@@ -226,8 +276,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     res: Number(v.res),
     types: v.types === "auto" ? "auto" : Number(v.types),
     smooth: Number(v.smooth),
-    choose: (["cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
+    choose: (["agreement", "cut", "silhouette", "consensus"] as const).find((c) => c === v.choose) ?? failChoice(v.choose),
     minPart: Number(v["min-part"]),
+    creaseBand: Number(v["crease-band"]),
+    creaseMerge: Number(v["crease-merge"]),
+    kmeansSample: Number(v["kmeans-sample"]),
+    interior: Number(v.interior),
     seed: Number(v.seed),
   });
   console.log(JSON.stringify(r));

@@ -13,7 +13,7 @@ describe("examples/segment-railing", () => {
       const run = (dir: string) =>
         spawnSync(
           process.execPath,
-          ["--conditions=source", "--import", "tsx", "segment-railing.ts", "--", "--out", dir, "--cache", join(out, "cache"), "--epochs", "3", "--samples", "1024", "--pool", "20000", "--preset", "32,32", "--pe", "0", "--res", "32"],
+          ["--conditions=source", "--import", "tsx", "segment-railing.ts", "--", "--out", dir, "--cache", join(out, "cache"), "--epochs", "3", "--samples", "1024", "--pool", "20000", "--preset", "32,32", "--pe", "0", "--res", "32", "--kmeans-sample", "2000", "--interior", "500"],
           { cwd: join(repoRoot, "examples", "segment-railing"), encoding: "utf8" },
         );
       const r = run(out);
@@ -28,6 +28,9 @@ describe("examples/segment-railing", () => {
       expect(report.parts).toBeGreaterThanOrEqual(1);
       expect(report.ari).toBeGreaterThanOrEqual(-1);
       expect(report.ari).toBeLessThanOrEqual(1);
+      expect(report.interiorPoints).toBeGreaterThan(0);
+      for (const kind of ["centroid", "softmax"]) expect(report.interiorClassifierAccuracy[kind]).toBeGreaterThan(0);
+      expect(report.candidates.length).toBe(2 * 4); // agreement: 2 hidden layers × k ∈ 2..5
       const files = readdirSync(out);
       expect(files.filter((f) => /^part-\d+\.obj$/.test(f)).length).toBe(report.parts);
       expect(existsSync(join(out, "decoder-mesh.obj"))).toBe(report.decoderMesh !== null); // 3 epochs may leave the decoder without a surface

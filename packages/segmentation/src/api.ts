@@ -59,7 +59,38 @@ export interface SegmentInstancesOptions {
    * significant components are merged too (a rule relative to the typical part, independent of type sizes). 0 = off. @defaultValue 0
    */
   minPartFraction: number;
+  /**
+   * Boundary refinement at concave creases ({@link refinePartsAtCreases}), applied to the final parts: the
+   * band (in graph hops) each side of every part boundary inside which vertices are re-assigned. 0 = off. @defaultValue 0
+   */
+  creaseBand: number;
+  /** With `creaseBand`: parts whose shared boundary has a mean concavity below this are joined (`refinePartsAtCreases`' `mergeBelow`). 0 = off. @defaultValue 0 */
+  creaseMerge: number;
+  /**
+   * Fit k-means on at most this many vertices (a fixed prime stride through the vertex order, no randomness)
+   * and give every vertex its nearest centroid: the fit's cost no longer grows with the mesh. 0 = fit on all. @defaultValue 0
+   */
+  kmeansSample: number;
 }
+
+/** Options of {@link refinePartsAtCreases}. */
+export interface RefinePartsAtCreasesOptions {
+  /**
+   * Vertices within this many graph hops of their part's boundary are re-assigned (each part keeps at least its
+   * deeper half as seeds, so no part vanishes). Wider bands repair boundaries that sit further from the crease. @defaultValue 12
+   */
+  band: number;
+  /**
+   * After the watershed, neighbouring parts whose shared boundary has a mean edge concavity below this are joined
+   * (a boundary with no crease under it is not a junction; a right-angle junction averages ≈ 0.4). 0 = off. @defaultValue 0
+   */
+  mergeBelow: number;
+  /** Weld coincident vertices (tolerance) for the graph and the normals; negative = do not weld. @defaultValue 0 */
+  weldTolerance: number;
+}
+
+/** Default {@link RefinePartsAtCreasesOptions}. */
+export const DEFAULT_REFINE_PARTS_AT_CREASES: RefinePartsAtCreasesOptions = { band: 12, mergeBelow: 0, weldTolerance: 0 };
 
 /** Default {@link SegmentInstancesOptions}. */
 export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
@@ -72,6 +103,9 @@ export const DEFAULT_SEGMENT_INSTANCES: SegmentInstancesOptions = {
   weldTolerance: 0,
   smoothIterations: 0,
   minPartFraction: 0,
+  creaseBand: 0,
+  creaseMerge: 0,
+  kmeansSample: 0,
 };
 
 /** Result of {@link segmentInstances}. */

@@ -12,3 +12,4 @@ export * from "./probe-activations.js";
 export * from "./segment-mesh-by-activations.js";
 export * from "./select-features.js";
 export * from "./segment-surface-points.js";
+export * from "./refine-parts-at-creases.js";

@@ -1,48 +1,12 @@
-import { createRng, InvalidArgumentError, assertValidMesh, vertexAdjacency, weldVertices } from "@sdfkit/sdf-core";
+import { createRng, InvalidArgumentError, assertValidMesh } from "@sdfkit/sdf-core";
 import type { Csr, Mesh } from "@sdfkit/sdf-core";
-import { DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
+import { DEFAULT_REFINE_PARTS_AT_CREASES, DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
 import { kmeans } from "./kmeans.js";
+import { __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
+import { weldedAdjacency } from "./internal/welded-adjacency.js";
 import { standardize } from "./standardize.js";
 
-/**
- * Vertex adjacency of a mesh in its own vertex numbering, with vertices that coincide after
- * welding (tolerance `tol`; negative = no welding) linked to each other. @internal
- */
-export const weldedAdjacency = (mesh: Mesh, tol: number): Csr => {
-  const base = vertexAdjacency(mesh);
-  if (tol < 0) return base;
-  const nv = mesh.positions.length / 3;
-  const { remap } = weldVertices(mesh, { tolerance: tol });
-  const rep = new Int32Array(nv).fill(-1);
-  let extra = 0;
-  for (let i = 0; i < nv; i++) {
-    if (rep[remap[i]] < 0) rep[remap[i]] = i;
-    else extra++;
-  }
-  if (extra === 0) return base;
-  const deg = new Uint32Array(nv);
-  for (let i = 0; i < nv; i++) {
-    deg[i] += base.offsets[i + 1] - base.offsets[i];
-    const r = rep[remap[i]];
-    if (r !== i) {
-      deg[i]++;
-      deg[r]++;
-    }
-  }
-  const offsets = new Uint32Array(nv + 1);
-  for (let i = 0; i < nv; i++) offsets[i + 1] = offsets[i] + deg[i];
-  const items = new Uint32Array(offsets[nv]);
-  const fill = offsets.slice(0, nv);
-  for (let i = 0; i < nv; i++) {
-    for (let e = base.offsets[i]; e < base.offsets[i + 1]; e++) items[fill[i]++] = base.items[e];
-    const r = rep[remap[i]];
-    if (r !== i) {
-      items[fill[i]++] = r;
-      items[fill[r]++] = i;
-    }
-  }
-  return { offsets, items };
-};
+export { weldedAdjacency };
 
 /**
  * Majority-vote smoothing of per-vertex labels (0 .. k-1) over a graph, `iterations` synchronous
@@ -73,6 +37,29 @@ export const smoothLabels = (adj: Csr, labels: Uint32Array, k: number, iteration
   return cur;
 };
 
+/** k-means types of every row: fitted on all rows, or on `kmeansSample` of them (prime stride) with every row then given its nearest centroid. @internal */
+const __kmeansLabels = (f: Float32Array, dim: number, k: number, o: SegmentInstancesOptions): Uint32Array => {
+  const n = f.length / dim;
+  if (o.kmeansSample === 0 || o.kmeansSample >= n) return kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels;
+  const m = Math.max(o.kmeansSample, k), sub = new Float32Array(m * dim);
+  for (let i = 0; i < m; i++) sub.set(f.subarray(((i * 7919) % n) * dim, (((i * 7919) % n) + 1) * dim), i * dim);
+  const c = kmeans(sub, dim, k, { rng: o.rng, restarts: o.restarts }).centroids;
+  const labels = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0, bestD = Infinity;
+    for (let j = 0; j < k; j++) {
+      let d2 = 0;
+      for (let d = 0; d < dim; d++) {
+        const t = f[i * dim + d] - c[j * dim + d];
+        d2 += t * t;
+      }
+      if (d2 < bestD) [best, bestD] = [j, d2];
+    }
+    labels[i] = best;
+  }
+  return labels;
+};
+
 /**
  * Instance segmentation of a mesh from per-vertex features (e.g. decoder activations):
  * standardise → k-means into `types` semantic types → connected components of the vertex
@@ -95,8 +82,11 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   const k = Math.min(o.types, nv);
   if (!(Number.isInteger(o.smoothIterations) && o.smoothIterations >= 0)) throw new InvalidArgumentError("segmentInstances", "smoothIterations", "an integer >= 0", o.smoothIterations);
   if (!(o.minPartFraction >= 0 && o.minPartFraction < 1)) throw new InvalidArgumentError("segmentInstances", "minPartFraction", "a number in [0, 1)", o.minPartFraction);
+  if (!Number.isInteger(o.creaseBand) || o.creaseBand < 0) throw new InvalidArgumentError("segmentInstances", "creaseBand", "an integer >= 0", o.creaseBand);
+  if (!(o.creaseMerge >= 0)) throw new InvalidArgumentError("segmentInstances", "creaseMerge", "a number >= 0", o.creaseMerge);
+  if (!Number.isInteger(o.kmeansSample) || o.kmeansSample < 0) throw new InvalidArgumentError("segmentInstances", "kmeansSample", "an integer >= 0", o.kmeansSample);
   const adj = weldedAdjacency(mesh, o.weldTolerance);
-  const types = smoothLabels(adj, kmeans(f, dim, k, { rng: o.rng, restarts: o.restarts }).labels, k, o.smoothIterations);
+  const types = smoothLabels(adj, __kmeansLabels(f, dim, k, o), k, o.smoothIterations);
 
   // connected components within each type (BFS)
   const comp = new Int32Array(nv).fill(-1);
@@ -197,14 +187,11 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
       merged++;
     }
   }
-  // number the parts by first vertex
-  const partOf = new Int32Array(nc).fill(-1);
-  const labels = new Uint32Array(nv);
+  // boundaries onto the concave creases, then number the parts by first vertex
+  let part: Uint32Array = Uint32Array.from(comp, (c) => owner[c]);
+  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
+  const labels = __renumber(part);
   let parts = 0;
-  for (let v = 0; v < nv; v++) {
-    const s = owner[comp[v]];
-    if (partOf[s] < 0) partOf[s] = parts++;
-    labels[v] = partOf[s];
-  }
+  for (const l of labels) parts = Math.max(parts, l + 1);
   return { labels, parts, types, merged };
 };

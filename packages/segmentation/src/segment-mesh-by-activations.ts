@@ -1,12 +1,15 @@
 import { createRng, InvalidArgumentError, type Mesh, type Rng } from "@sdfkit/sdf-core";
-import { DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
+import { DEFAULT_REFINE_PARTS_AT_CREASES, DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
+import { __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
 import { probeActivations, type LayerForward } from "./probe-activations.js";
-import { segmentInstances, weldedAdjacency } from "./segment-instances.js";
+import { segmentInstances } from "./segment-instances.js";
+import { weldedAdjacency } from "./internal/welded-adjacency.js";
 import { selectFeatures } from "./select-features.js";
 import { selectLayer, type FeatureLayer } from "./select-layer.js";
+import { adjustedRandIndex } from "./adjusted-rand-index.js";
 
 /** Label-free layer choices of {@link segmentMeshByActivations}. */
-export type LayerCriterion = "cut" | "consensus" | "silhouette";
+export type LayerCriterion = "agreement" | "cut" | "consensus" | "silhouette";
 
 /** Options of {@link segmentMeshByActivations}: {@link segmentInstances}' options plus the type count and the layer choice. */
 export interface SegmentMeshByActivationsOptions extends Omit<SegmentInstancesOptions, "types"> {
@@ -25,7 +28,10 @@ export interface SegmentMeshByActivationsOptions extends Omit<SegmentInstancesOp
    * (at least `types` of them) are separated by the fewest mesh edges — the layer whose parts follow the
    * surface's own structure (one full segmentation per layer). `consensus`: the layer whose k-means types on
    * the subset agree best (mean ARI) with the other layers' (≥ 3 layers; cheap). `silhouette`: best mean
-   * silhouette on the subset (cheap). @defaultValue "cut"
+   * silhouette on the subset (cheap). `agreement`: segment the mesh with every layer at every candidate k
+   * (`types: "auto"`: all of `candidateTypes`), refine each at the creases (`creaseBand`), and keep the
+   * segmentation that agrees best (mean ARI) with all the others — the partition most (layer, k) pairs
+   * reproduce (layers × k full segmentations; use `kmeansSample` to keep each cheap). @defaultValue "cut"
    */
   criterion: LayerCriterion;
   /**
@@ -34,6 +40,13 @@ export interface SegmentMeshByActivationsOptions extends Omit<SegmentInstancesOp
    * was trained on). @defaultValue mesh.positions
    */
   points?: Float32Array;
+  /**
+   * Boundary refinement of the chosen segmentation ({@link refinePartsAtCreases}): vertices within this many
+   * graph hops of a part boundary are re-assigned by a watershed over the mesh's concave creases, so the
+   * boundaries sit on the junctions instead of where the smooth activations happen to change type. Applied
+   * after the layer choice (the choice reads the activations' own boundaries). 0 = off. @defaultValue 12
+   */
+  creaseBand: number;
   /** Progress: called after the subset's activations (`"select"`) and after each layer's full segmentation (`"segment"`). */
   onProgress?: (e: SegmentMeshProgress) => void;
 }
@@ -55,6 +68,7 @@ export const DEFAULT_SEGMENT_MESH_BY_ACTIVATIONS: SegmentMeshByActivationsOption
   selectRng: createRng(1),
   batchSize: 4096,
   criterion: "cut",
+  creaseBand: 12,
 };
 
 /** Result of {@link segmentMeshByActivations}. */
@@ -71,6 +85,8 @@ export interface ActivationSegmentation extends InstanceSegmentation {
   cut: number[];
   /** The chosen layer's activations at every vertex (vertices × dim). */
   features: FeatureLayer;
+  /** `agreement` only: every (layer, k) segmentation with its part count and mean ARI against the others; empty otherwise. */
+  candidates: { layer: number; k: number; parts: number; agreement: number }[];
 }
 
 /** A generator at the same point of its stream as `r` (r itself does not advance). */
@@ -106,7 +122,8 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
   if (!(points instanceof Float32Array) || points.length !== mesh.positions.length) throw new InvalidArgumentError(fn, "points", `a Float32Array with one xyz per vertex (${mesh.positions.length} numbers)`, points?.length);
   if (!Number.isInteger(o.selectionPoints) || o.selectionPoints < 3) throw new InvalidArgumentError(fn, "selectionPoints", "an integer >= 3", o.selectionPoints);
   if (o.types !== "auto" && (!Number.isInteger(o.types) || o.types < 2)) throw new InvalidArgumentError(fn, "types", 'an integer >= 2 or "auto"', o.types);
-  if (!["cut", "consensus", "silhouette"].includes(o.criterion)) throw new InvalidArgumentError(fn, "criterion", "cut, consensus or silhouette", o.criterion);
+  if (!Number.isInteger(o.creaseBand) || o.creaseBand < 0) throw new InvalidArgumentError(fn, "creaseBand", "an integer >= 0", o.creaseBand);
+  if (!["agreement", "cut", "consensus", "silhouette"].includes(o.criterion)) throw new InvalidArgumentError(fn, "criterion", "agreement, cut, consensus or silhouette", o.criterion);
   const n = mesh.positions.length / 3, m = Math.min(n, o.selectionPoints);
   const ks = o.types === "auto" ? o.candidateTypes : [o.types];
   if (!Array.isArray(ks) || ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 2 || k >= m))
@@ -117,19 +134,25 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     sub.set(points.subarray(3 * v, 3 * v + 3), 3 * i);
   }
   const candidates = await probeActivations(forward, sub, { batchSize: o.batchSize });
+  const adj = weldedAdjacency(mesh, o.weldTolerance);
+  const refined = (seg: InstanceSegmentation): InstanceSegmentation => {
+    if (o.creaseBand === 0) return seg;
+    const labels = __renumber(__refineAtCreases(mesh, adj, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance }));
+    return { ...seg, labels, parts: labels.reduce((m, l) => Math.max(m, l + 1), 0) };
+  };
+  if (o.criterion === "agreement") return agreementChoice(forward, mesh, points, candidates, ks, o, refined);
   const k = ks.length === 1 ? ks[0] : selectFeatures(candidates, ks, { rng: copyRng(o.selectRng) }).k;
   const sel = selectLayer(candidates, k, { rng: o.selectRng, criterion: o.criterion === "consensus" ? "consensus" : "silhouette" });
-  const segOpts = { ...o, types: k };
+  const segOpts = { ...o, types: k, creaseBand: 0 };
   const total = 1 + (o.criterion === "cut" ? candidates.length : 1);
   o.onProgress?.({ stage: "select", done: 1, total });
   if (o.criterion !== "cut") {
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
     const seg = segmentInstances(mesh, features.data, features.dim, segOpts);
     o.onProgress?.({ stage: "segment", layer: sel.layer, done: 2, total });
-    return { ...seg, layer: sel.layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features };
+    return { ...refined(seg), layer: sel.layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features, candidates: [] };
   }
   // cut: the whole segmentation per layer (the same k-means seed for each), one layer's activations alive at a time
-  const adj = weldedAdjacency(mesh, o.weldTolerance);
   const cut: number[] = [];
   let best: { layer: number; seg: InstanceSegmentation; features: FeatureLayer } | null = null;
   for (let l = 0; l < candidates.length; l++) {
@@ -144,5 +167,39 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
     best = { layer: sel.layer, seg: segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) }), features };
   }
-  return { ...best.seg, layer: best.layer, k, scores: sel.scores, agreement: sel.agreement, cut, features: best.features };
+  return { ...refined(best.seg), layer: best.layer, k, scores: sel.scores, agreement: sel.agreement, cut, features: best.features, candidates: [] };
+};
+
+/** The `agreement` criterion: every (layer, k) segmentation, refined; the medoid by mean ARI wins (first on ties). */
+const agreementChoice = async (
+  forward: LayerForward,
+  mesh: Mesh,
+  points: Float32Array,
+  sub: FeatureLayer[],
+  ks: number[],
+  o: SegmentMeshByActivationsOptions & { rng: Rng },
+  refined: (seg: InstanceSegmentation) => InstanceSegmentation,
+): Promise<ActivationSegmentation> => {
+  const total = 1 + sub.length;
+  o.onProgress?.({ stage: "select", done: 1, total });
+  const segs: { layer: number; k: number; seg: InstanceSegmentation }[] = [];
+  for (let l = 0; l < sub.length; l++) {
+    const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [l] });
+    for (const k of ks) segs.push({ layer: l, k, seg: refined(segmentInstances(mesh, features.data, features.dim, { ...o, types: k, creaseBand: 0, rng: copyRng(o.rng) })) });
+    o.onProgress?.({ stage: "segment", layer: l, done: 2 + l, total });
+  }
+  const mean = new Float64Array(segs.length);
+  for (let i = 0; i < segs.length; i++)
+    for (let j = i + 1; j < segs.length; j++) {
+      const a = adjustedRandIndex(segs[i].seg.labels, segs[j].seg.labels);
+      mean[i] += a / (segs.length - 1);
+      mean[j] += a / (segs.length - 1);
+    }
+  let best = 0;
+  for (let i = 1; i < segs.length; i++) if (mean[i] > mean[best]) best = i;
+  const { layer, k, seg } = segs[best];
+  const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [layer] });
+  const sel = selectLayer(sub, k, { rng: o.selectRng });
+  const candidates = segs.map((c, i) => ({ layer: c.layer, k: c.k, parts: c.seg.parts, agreement: mean[i] }));
+  return { ...seg, layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features, candidates };
 };

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, KdTree, createRng } from "@sdfkit/sdf-core";
 import type { SegmentSurfacePointsOptions, SurfacePointSegmentation } from "./api.js";
 import { DEFAULT_SEGMENT_SURFACE_POINTS } from "./api.js";
+import { __concavity } from "./internal/concavity.js";
 import { __topEigenpairs } from "./internal/lanczos.js";
 import { kmeans } from "./kmeans.js";
 import { standardize } from "./standardize.js";
@@ -111,10 +112,7 @@ const __segmentGraph = (points: Float32Array, nrm: Float32Array, feat: { data: F
     }
   }
   const weight = (i: number, j: number): number => {
-    const dx = points[3 * i] - points[3 * j], dy = points[3 * i + 1] - points[3 * j + 1], dz = points[3 * i + 2] - points[3 * j + 2];
-    const dl = Math.hypot(dx, dy, dz) || 1;
-    const c = Math.max(0, -((nrm[3 * i] - nrm[3 * j]) * dx + (nrm[3 * i + 1] - nrm[3 * j + 1]) * dy + (nrm[3 * i + 2] - nrm[3 * j + 2]) * dz) / dl);
-    let e = (c / o.creaseScale) ** 2;
+    let e = (__concavity(points, nrm, i, j) / o.creaseScale) ** 2;
     if (feat) e += __dist2(feat.data, feat.dim, i, j) / (fscale[i] * fscale[j]);
     return Math.max(o.minWeight, Math.exp(-e));
   };

@@ -78,6 +78,28 @@ describe("segmentMeshByActivations", () => {
     expect(adjustedRandIndex(truth, cut.labels)).toBeGreaterThan(0.9);
   });
 
+  it("agreement: the partition most (layer, k) pairs reproduce wins over a clean layer that merges the bands", async () => {
+    // layers 0 and 1: the 5 bands (noisy); layer 2: left / right halves, noise-free (fewest cut edges, best silhouette)
+    const { mesh, truth, forward } = setup();
+    const halves: LayerForward = async (pts, count) => {
+      const [, sep] = await forward(pts, count);
+      const rng = createRng(count + 7);
+      const again = sep.map((x) => x + 0.05 * rng.normal());
+      const half = new Float32Array(2 * count);
+      for (let i = 0; i < count; i++) half[2 * i + (pts[3 * i] < 30 ? 0 : 1)] = 1;
+      return [sep, again, half];
+    };
+    const cut = await segmentMeshByActivations(halves, mesh, { types: 2, criterion: "cut", selectionPoints: 600 });
+    expect(cut.layer).toBe(2);
+    expect(cut.parts).toBe(2);
+    const agree = await segmentMeshByActivations(halves, mesh, { types: "auto", candidateTypes: [2], criterion: "agreement", selectionPoints: 600, kmeansSample: 500 });
+    expect(agree.candidates.map((c) => c.layer)).toEqual([0, 1, 2]);
+    expect(agree.layer).toBe(0);
+    expect(agree.parts).toBe(5);
+    expect(agree.candidates[0].agreement).toBeGreaterThan(agree.candidates[2].agreement);
+    expect(adjustedRandIndex(truth, agree.labels)).toBeCloseTo(1, 6);
+  });
+
   it("evaluates the network at `points` when given (a mesh stored in other units)", async () => {
     const { mesh, truth, forward } = setup();
     const scaled = { ...mesh, positions: mesh.positions.map((x) => 10 * x + 3) };
