@@ -58,7 +58,7 @@ describe("renderBatch (grey PNG scanlines straight from the rasteriser)", () => 
           });
         }
       }
-      // worker threads (files written on the thread pool while the next model renders): the same bytes
+      // worker threads: the same bytes
       const w = await renderBatch([...inputs, join(dir, "missing.ply"), ...inputs], { outDir: join(dir, "workers"), workers: 2, views: cases[0].views, size: cases[0].size });
       expect(w.errors.map((e) => e.input)).toEqual([join(dir, "missing.ply")]);
       expect(w.results).toHaveLength(2 * inputs.length);

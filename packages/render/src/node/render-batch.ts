@@ -44,13 +44,8 @@ export interface RenderBatchReport {
   modelsPerSecond: number;
 }
 
-/**
- * Jobs in flight per worker: a worker renders one model while the files of the ones before it are
- * still being written on the thread pool (answered when written), and one more waits queued, so it
- * never waits for this thread. Writing on the thread pool instead of synchronously gave 1.2–1.5× the
- * models/s on this machine's disk (DeepCAD solids, 1,200 models, same-run comparison).
- */
-const __QUEUE_DEPTH = 4;
+/** Jobs in flight per worker: 2 keeps a worker busy while its last answer travels to this thread and the next job back. */
+const __QUEUE_DEPTH = 2;
 
 const __workerUrl = () => {
   const here = import.meta.url;
