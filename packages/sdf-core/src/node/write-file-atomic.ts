@@ -1,8 +1,11 @@
 import { mkdir, rename, writeFile, rm } from "node:fs/promises";
 import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import { threadId } from "node:worker_threads";
 
 let _seq = 0;
+/** @internal A temp name beside `path`, unique across processes and their worker threads (each thread has its own counter). */
+const __tmpName = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}.${Date.now()}.${_seq++}.tmp`);
 /**
  * Write a file atomically: write a temp file beside it, then rename over the target, so a killed
  * process never leaves a half-written file. Parent folders are created.
@@ -10,7 +13,7 @@ let _seq = 0;
 export const writeFileAtomic = async (path: string, data: Uint8Array | string): Promise<void> => {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${_seq++}.tmp`);
+  const tmp = __tmpName(path);
   try {
     await writeFile(tmp, data);
     await rename(tmp, path);
@@ -24,7 +27,7 @@ export const writeFileAtomic = async (path: string, data: Uint8Array | string): 
 export const writeFileAtomicSync = (path: string, data: Uint8Array | string): void => {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${_seq++}.tmp`);
+  const tmp = __tmpName(path);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
