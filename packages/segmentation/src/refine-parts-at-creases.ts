@@ -1,7 +1,7 @@
 import { InvalidArgumentError, assertValidMesh } from "@sdfkit/sdf-core";
 import type { Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_REFINE_PARTS_AT_CREASES, type RefinePartsAtCreasesOptions } from "./api.js";
-import { __refineAtCreases } from "./internal/crease-watershed.js";
+import { __creaseNormals, __refineAtCreases } from "./internal/crease-watershed.js";
 import { weldedAdjacency } from "./internal/welded-adjacency.js";
 
 /**
@@ -32,5 +32,5 @@ export const refinePartsAtCreases = (mesh: Mesh, labels: Uint32Array, opts: Part
   if (!(o.mergeBelow >= 0)) throw new InvalidArgumentError(fn, "opts.mergeBelow", "a number >= 0", o.mergeBelow);
   if (!Number.isFinite(o.weldTolerance)) throw new InvalidArgumentError(fn, "opts.weldTolerance", "a finite number", o.weldTolerance);
   if (o.band === 0) return labels.slice();
-  return __refineAtCreases(mesh, weldedAdjacency(mesh, o.weldTolerance), labels, o);
+  return __refineAtCreases(mesh, weldedAdjacency(mesh, o.weldTolerance), __creaseNormals(mesh, o.weldTolerance), labels, o);
 };

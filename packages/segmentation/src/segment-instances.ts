@@ -2,7 +2,7 @@ import { createRng, InvalidArgumentError, assertValidMesh } from "@sdfkit/sdf-co
 import type { Csr, Mesh } from "@sdfkit/sdf-core";
 import { DEFAULT_REFINE_PARTS_AT_CREASES, DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
 import { kmeans } from "./kmeans.js";
-import { __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
+import { __creaseNormals, __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
 import { weldedAdjacency } from "./internal/welded-adjacency.js";
 import { standardize } from "./standardize.js";
 
@@ -189,7 +189,7 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   }
   // boundaries onto the concave creases, then number the parts by first vertex
   let part: Uint32Array = Uint32Array.from(comp, (c) => owner[c]);
-  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
+  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, __creaseNormals(mesh, o.weldTolerance), part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
   const labels = __renumber(part);
   let parts = 0;
   for (const l of labels) parts = Math.max(parts, l + 1);

@@ -1,6 +1,6 @@
 import { createRng, InvalidArgumentError, type Mesh, type Rng } from "@sdfkit/sdf-core";
 import { DEFAULT_REFINE_PARTS_AT_CREASES, DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
-import { __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
+import { __creaseNormals, __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
 import { probeActivations, type LayerForward } from "./probe-activations.js";
 import { segmentInstances } from "./segment-instances.js";
 import { weldedAdjacency } from "./internal/welded-adjacency.js";
@@ -134,10 +134,12 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     sub.set(points.subarray(3 * v, 3 * v + 3), 3 * i);
   }
   const candidates = await probeActivations(forward, sub, { batchSize: o.batchSize });
+  // the graph and normals every refinement reads (the agreement criterion refines each layer × k)
   const adj = weldedAdjacency(mesh, o.weldTolerance);
+  const normals = o.creaseBand > 0 ? __creaseNormals(mesh, o.weldTolerance) : new Float32Array(0);
   const refined = (seg: InstanceSegmentation): InstanceSegmentation => {
     if (o.creaseBand === 0) return seg;
-    const labels = __renumber(__refineAtCreases(mesh, adj, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance }));
+    const labels = __renumber(__refineAtCreases(mesh, adj, normals, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance }));
     return { ...seg, labels, parts: labels.reduce((m, l) => Math.max(m, l + 1), 0) };
   };
   if (o.criterion === "agreement") return agreementChoice(forward, mesh, points, candidates, ks, o, refined);

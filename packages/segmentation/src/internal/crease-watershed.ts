@@ -3,8 +3,8 @@ import type { Csr, Mesh } from "@sdfkit/sdf-core";
 import type { RefinePartsAtCreasesOptions } from "../api.js";
 import { __concavity } from "./concavity.js";
 
-/** Area-weighted vertex normals (unit; coincident vertices share one when `tol` ≥ 0). @internal */
-const __vertexNormals = (mesh: Mesh, tol: number): Float32Array => {
+/** Area-weighted vertex normals (unit; coincident vertices share one when `tol` ≥ 0): the normals {@link __refineAtCreases} reads; build once per mesh. @internal */
+export const __creaseNormals = (mesh: Mesh, tol: number): Float32Array => {
   const p = mesh.positions, idx = mesh.indices, nv = p.length / 3;
   const remap = tol >= 0 ? weldVertices(mesh, { tolerance: tol }).remap : Uint32Array.from({ length: nv }, (_, i) => i);
   const acc = new Float64Array(3 * nv);
@@ -76,10 +76,9 @@ const __depthInPart = (adj: Csr, labels: Uint32Array): Int32Array => {
   return depth;
 };
 
-/** `refinePartsAtCreases` on a prebuilt (welded) vertex graph; options already checked. @internal */
-export const __refineAtCreases = (mesh: Mesh, adj: Csr, labels: Uint32Array, o: RefinePartsAtCreasesOptions): Uint32Array => {
+/** `refinePartsAtCreases` on a prebuilt (welded) vertex graph and its {@link __creaseNormals}; options already checked. @internal */
+export const __refineAtCreases = (mesh: Mesh, adj: Csr, normals: Float32Array, labels: Uint32Array, o: RefinePartsAtCreasesOptions): Uint32Array => {
   const nv = labels.length;
-  const normals = __vertexNormals(mesh, o.weldTolerance);
   const depth = __depthInPart(adj, labels);
   // seeds: per connected piece of a part, the vertices at least min(band, ⌈its deepest / 2⌉) hops from its boundary
   const { piece, count } = __pieces(adj, labels);
