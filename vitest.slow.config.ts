@@ -7,6 +7,7 @@ export default defineConfig({
     environment: "node",
     include: ["packages/*/tests/**/*.slow.test.ts", "examples/*/tests/**/*.slow.test.ts", "tests/**/*.slow.test.ts"],
     testTimeout: 600_000,
+    hookTimeout: 600_000,
     pool: "forks",
   },
 });
