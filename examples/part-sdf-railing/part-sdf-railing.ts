@@ -18,7 +18,8 @@
  * shallower than D).
  *
  * Run: `pnpm --filter @sdfkit/example-part-sdf-railing start -- --labels PATH|truth [--out DIR]
- *   [--steps 3000] [--batch 512] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01] [--seed 0]`
+ *   [--steps 3000] [--batch 1024] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01]
+ *   [--pool 500000] [--frame box|unit] [--seed 0]`
  */
 import { readFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
@@ -30,7 +31,7 @@ import { readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSdf } from "@sdfkit/sampling";
 import { adjustedRandIndex, hungarian, splitMeshByLabels } from "@sdfkit/segmentation";
-import { PartSdfDecoder, partIou, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
+import { PartSdfDecoder, partIou, partSdfFrame, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.SDFKIT_SHARED_DATA ? resolve(process.env.SDFKIT_SHARED_DATA) : resolve(here, "../../../shared/data");
@@ -49,6 +50,10 @@ export interface PartSdfRailingOptions {
   sigma: number | "auto";
   /** IoU grid spacing (normalised units) over the mesh's box. */
   spacing: number;
+  /** Supervised samples evaluated once (trainPartSdf's `poolSize`); 0 = fresh targets every step. */
+  pool: number;
+  /** The decoder's input frame: "box" (the mesh's own box, `partSdfFrame`) or "unit" (the [−1, 1]³ cube). */
+  frame: "box" | "unit";
   seed: number;
   log?: (s: string) => void;
 }
@@ -108,7 +113,8 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
   const bounds = { min: b.min.map((v) => v - pad) as [number, number, number], max: b.max.map((v) => v + pad) as [number, number, number] };
   const rng = createRng(o.seed);
   const surfacePoints = pseudoParts.parts.map((p) => sampleSurface(p.mesh, 4000, { rng }).points);
-  const decoder = new PartSdfDecoder({ parts: P, trunk: [o.width, o.width, o.width], peFrequencies: o.pe }, { seed: o.seed + 1 });
+  const frame = o.frame === "box" ? partSdfFrame(b) : undefined;
+  const decoder = new PartSdfDecoder({ parts: P, trunk: [o.width, o.width, o.width], peFrequencies: o.pe, frame }, { seed: o.seed + 1 });
   const t1 = performance.now();
   const last = await trainPartSdf(decoder, pseudoParts.sdfs, {
     steps: o.steps,
@@ -120,7 +126,9 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     // heads are otherwise unconstrained and may grow interior there
     bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
     surfacePoints,
+    poolSize: o.pool,
     rng: createRng(o.seed + 2),
+    onPoolProgress: (e) => e.done === e.total && log(`pool: ${e.total} samples evaluated (${((performance.now() - t1) / 1000).toFixed(1)} s)`),
     onProgress: (e) => e.step % 500 === 0 && log(`step ${e.step}/${o.steps} L1 ${e.l1.toFixed(5)} eikonal ${e.eikonal.toFixed(4)}`),
   });
   const trainSeconds = (performance.now() - t1) / 1000;
@@ -178,7 +186,7 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     trueParts: T,
     labelAri: f3(adjustedRandIndex(truthLabels, pseudo)),
     decoder: { trunk: [o.width, o.width, o.width], peFrequencies: o.pe, heads: P },
-    training: { steps: o.steps, batch: o.batch, truncation: o.truncation, seconds: Math.round(trainSeconds), finalL1: f3(last.l1), sigma: last.sigma.map(f3) },
+    training: { steps: o.steps, batch: o.batch, truncation: o.truncation, pool: o.pool, frame: o.frame, seconds: Math.round(trainSeconds), finalL1: f3(last.l1), sigma: last.sigma.map(f3) },
     grid: { spacing: o.spacing, res: vsTruth.res },
     iouVsOwnTargets: { parts: selfIou.parts.map(f3), mean: f3(selfIou.parts.reduce((a, x) => a + x, 0) / P), union: f3(selfIou.union), ownership: f3(selfIou.ownership) },
     iouVsTrueParts: { parts: vsTruth.parts.map(f3), mean: f3(vsTruth.parts.reduce((a, x) => a + x, 0) / T), min: f3(Math.min(...vsTruth.parts)), ownership: f3(vsTruth.ownership), headOfTruePart: Array.from(match) },
@@ -210,6 +218,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       truncation: { type: "string", default: "0" },
       sigma: { type: "string", default: "auto" },
       spacing: { type: "string", default: "0.01" },
+      pool: { type: "string", default: "500000" },
+      frame: { type: "string", default: "box" },
       seed: { type: "string", default: "0" },
     },
   });
@@ -224,6 +234,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     truncation: Number(v.truncation),
     sigma: v.sigma === "auto" ? "auto" : Number(v.sigma),
     spacing: Number(v.spacing),
+    pool: Number(v.pool),
+    frame: v.frame === "unit" || v.frame === "box" ? v.frame : (() => { throw new Error(`part-sdf-railing: --frame must be box or unit, got ${v.frame}`); })(),
     seed: Number(v.seed),
   });
   console.log(JSON.stringify(r));

@@ -44,7 +44,7 @@ describe("examples/part-sdf-railing", () => {
       writeFileSync(join(out, "labels.txt"), truth.map((l) => Math.min(l, 2)).join("\n"));
       const r = spawnSync(
         process.execPath,
-        ["--conditions=source", "--import", "tsx", "part-sdf-railing.ts", "--", "--out", out, "--labels", join(out, "labels.txt"), "--steps", "3", "--batch", "64", "--pe", "0", "--width", "16", "--sigma", "0.01", "--spacing", "0.08"],
+        ["--conditions=source", "--import", "tsx", "part-sdf-railing.ts", "--", "--out", out, "--labels", join(out, "labels.txt"), "--steps", "3", "--batch", "64", "--pe", "0", "--width", "16", "--sigma", "0.01", "--spacing", "0.08", "--pool", "2000"],
         { cwd: join(repoRoot, "examples", "part-sdf-railing"), encoding: "utf8" },
       );
       expect(r.status, r.stderr).toBe(0);
@@ -58,6 +58,7 @@ describe("examples/part-sdf-railing", () => {
         expect(x).toBeLessThanOrEqual(1);
       }
       expect(report.labelAri).toBeLessThan(1);
+      expect(report.training).toMatchObject({ pool: 2000, frame: "box" });
       expect(existsSync(join(out, "slice.png"))).toBe(true);
       expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/union IoU vs the whole mesh/);
     } finally {

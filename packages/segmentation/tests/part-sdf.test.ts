@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { box, createRng, InvalidArgumentError, partSdfs, seedShape, sphere } from "@sdfkit/sdf-core";
+import { box, createRng, InvalidArgumentError, partSdfs, seedShape, sphere, type Sdf } from "@sdfkit/sdf-core";
 import { partColor } from "@sdfkit/segmentation";
 import { selectBackend } from "@sdfkit/sdf-core/model";
 import { PartSdfDecoder, insideBounds, partSdfFrame, partIou, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
@@ -153,6 +153,41 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     for (let i = 0; i < 3; i++) expect(u[i]).toBe(Math.min(all[2 * i], all[2 * i + 1]));
     expect(Array.from(lab.subarray(0, 2))).toEqual([0, 1]); // body centre → part 0, head centre → part 1
     expect(d.partSdf(1)(pts)[1]).toBe(all[3]);
+    d.dispose();
+  }, 60_000);
+
+  it("poolSize: the part SDFs are evaluated on the pool only, and training from it fits the snowman as fresh samples do", async () => {
+    const truth = partSdfs(seedShape("snowman"));
+    let evaluated = 0;
+    const counted = truth.map((f): Sdf => (p, out) => {
+      evaluated += p.length / 3;
+      return f(p, out);
+    });
+    // given surface points and σ: nothing else evaluates the parts
+    const rng = createRng(5), surfacePoints = truth.map((f) => {
+      const q = Float32Array.from({ length: 3 * 20000 }, () => rng.uniform(-1, 1)), d = f(q), keep: number[] = [];
+      for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) < 0.01) keep.push(q[3 * i], q[3 * i + 1], q[3 * i + 2]);
+      return Float32Array.from(keep);
+    });
+    const run = async (poolSize: number) => {
+      const d = new PartSdfDecoder({ parts: 2, trunk: [64, 64], peFrequencies: 2 }, { seed: 3 });
+      evaluated = 0;
+      const progress: number[] = [];
+      await trainPartSdf(d, counted, { steps: 200, batchSize: 384, eikonalPoints: 32, learningRate: 3e-3, surfacePoints, sigma: 0.01, poolSize, rng: createRng(1), onPoolProgress: (e) => progress.push(e.done) });
+      const r = { evaluated, progress, iou: partIou((p) => d.evaluateParts(p), truth, { res: 24 }) };
+      d.dispose();
+      return r;
+    };
+    const [fresh, pooled] = [await run(0), await run(70000)];
+    expect(fresh.evaluated).toBe(2 * 200 * 384);
+    expect(pooled.evaluated).toBe(2 * 70000);
+    expect(pooled.progress).toEqual([65536, 70000]);
+    expect(Math.min(...pooled.iou.parts)).toBeGreaterThan(Math.min(...fresh.iou.parts) - 0.05);
+    expect(pooled.iou.union).toBeGreaterThan(fresh.iou.union - 0.05);
+    expect(pooled.iou.union).toBeGreaterThan(0.75);
+    const d = new PartSdfDecoder({ parts: 2, trunk: [8] });
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { poolSize: -1 })).rejects.toThrow(/poolSize/);
+    await expect(trainPartSdf(d, [sphere(0.3), (p, out) => (out ?? new Float32Array(p.length / 3)).fill(NaN)], { poolSize: 10, steps: 1, surfacePoints: surfacePoints, sigma: 0.01 })).rejects.toThrow(/parts\[1\].*finite/);
     d.dispose();
   }, 60_000);
 

@@ -237,6 +237,17 @@ export interface TrainPartSdfOptions {
   surfacePoints?: Float32Array[];
   /** Surface points per part found when `surfacePoints` is not given. @defaultValue 4000 */
   surfacePointsPerPart: number;
+  /**
+   * Supervised samples drawn and evaluated ONCE before training (same mix as the fresh samples), each step's
+   * batch then drawn from them with replacement; 0 = fresh samples every step (the default: analytic part
+   * SDFs cost next to nothing). For expensive part SDFs — a mesh's parts, where the targets of a fresh batch
+   * cost far more than the network's step — a pool evaluates `poolSize` points instead of `steps × batchSize`
+   * (DeepSDF itself trains on a fixed sample set). The eikonal points stay fresh (they need no targets).
+   * @defaultValue 0
+   */
+  poolSize: number;
+  /** Called with the pool's progress while it is evaluated (`done` of `total` points). */
+  onPoolProgress?: (e: { done: number; total: number }) => void;
   /** Bounds of the uniform samples. @defaultValue [-1, 1] on every axis */
   bounds: { min: [number, number, number]; max: [number, number, number] };
   /** Seeded random source of every sample. @defaultValue createRng(0) */
@@ -259,6 +270,7 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   uniformFraction: 0.25,
   sigma: "auto",
   surfacePointsPerPart: 4000,
+  poolSize: 0,
   bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
   rng: createRng(0),
 };
@@ -333,6 +345,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
     throw new InvalidArgumentError(fn, "parts", `${P} Sdf functions (one per head)`, parts);
   for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
+  if (!Number.isInteger(o.poolSize) || o.poolSize < 0) throw new InvalidArgumentError(fn, "poolSize", "an integer >= 0 (0 = fresh samples every step)", o.poolSize);
   if (!(o.learningRate > 0)) throw new InvalidArgumentError(fn, "learningRate", "a number > 0", o.learningRate);
   if (!(o.learningRateFloor >= 0 && o.learningRateFloor <= 1)) throw new InvalidArgumentError(fn, "learningRateFloor", "a number in [0, 1]", o.learningRateFloor);
   if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError(fn, "eikonalWeight", "a number >= 0", o.eikonalWeight);
@@ -360,17 +373,22 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
     return p;
   };
 
+  const pool = o.poolSize > 0 ? await __evaluatePool(parts, sample(o.poolSize), o.onPoolProgress) : null;
   const opt = tf.train.adam(o.learningRate);
   const vars = decoder.variables;
   const h = 1e-3, m = o.eikonalPoints, N = o.batchSize;
   const gt = new Float32Array(N * P), tmp = new Float32Array(N), shifted = new Float32Array(18 * m);
   let last = { loss: NaN, l1: NaN, eikonal: NaN, union: NaN };
   for (let step = 0; step < o.steps; step++) {
-    const xyz = sample(N);
-    parts.forEach((f, k) => {
-      f(xyz, tmp);
-      for (let i = 0; i < N; i++) gt[i * P + k] = tmp[i];
-    });
+    let xyz: Float32Array;
+    if (pool) xyz = __drawFromPool(pool, N, P, o.rng, gt);
+    else {
+      xyz = sample(N);
+      parts.forEach((f, k) => {
+        f(xyz, tmp);
+        for (let i = 0; i < N; i++) gt[i * P + k] = tmp[i];
+      });
+    }
     const ek = sample(m);
     for (let a = 0; a < 3; a++)
       for (const [j, sgn] of [[2 * a, 1], [2 * a + 1, -1]] as const) {
@@ -423,6 +441,34 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   }
   opt.dispose();
   return { ...last, sigma };
+};
+
+/** @internal Part SDF values at the pool's points ([n × P] row-major), in chunks (progress between them). */
+const __evaluatePool = async (parts: Sdf[], points: Float32Array, onProgress?: (e: { done: number; total: number }) => void): Promise<{ points: Float32Array; sdf: Float32Array }> => {
+  const n = points.length / 3, P = parts.length, chunk = 65536, sdf = new Float32Array(n * P), tmp = new Float32Array(chunk);
+  for (let s = 0; s < n; s += chunk) {
+    const e = Math.min(n, s + chunk), q = points.subarray(3 * s, 3 * e), t = tmp.subarray(0, e - s);
+    parts.forEach((f, k) => {
+      f(q, t);
+      for (let i = 0; i < e - s; i++) sdf[(s + i) * P + k] = t[i];
+    });
+    onProgress?.({ done: e, total: n });
+    await new Promise((r) => setImmediate(r));
+  }
+  for (let i = 0; i < sdf.length; i++)
+    if (!Number.isFinite(sdf[i])) throw new InvalidArgumentError("trainPartSdf", `parts[${i % P}]`, "finite SDF values", `${sdf[i]} at pool point ${Math.floor(i / P)}`);
+  return { points, sdf };
+};
+
+/** @internal n rows of the pool drawn with replacement: their points (returned) and targets (into `gt`, [n × P]). */
+const __drawFromPool = (pool: { points: Float32Array; sdf: Float32Array }, n: number, P: number, rng: Rng, gt: Float32Array): Float32Array => {
+  const xyz = new Float32Array(3 * n), size = pool.points.length / 3;
+  for (let i = 0; i < n; i++) {
+    const j = rng.int(size);
+    xyz.set(pool.points.subarray(3 * j, 3 * j + 3), 3 * i);
+    gt.set(pool.sdf.subarray(j * P, j * P + P), i * P);
+  }
+  return xyz;
 };
 
 /** @internal */
