@@ -19,7 +19,7 @@
  *
  * Run: `pnpm --filter @sdfkit/example-part-sdf-railing start -- --labels PATH|truth [--out DIR]
  *   [--steps 3000] [--batch 1024] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01]
- *   [--pool 500000] [--frame box|unit] [--seed 0]`
+ *   [--pool 500000] [--frame box|unit] [--union-weight 3] [--union-routing owner|min] [--seed 0]`
  */
 import { readFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
@@ -50,6 +50,10 @@ export interface PartSdfRailingOptions {
   sigma: number | "auto";
   /** IoU grid spacing (normalised units) over the mesh's box. */
   spacing: number;
+  /** Weight of the union loss (trainPartSdf's `unionWeight`). */
+  unionWeight: number;
+  /** Which head the union loss moves (trainPartSdf's `unionRouting`). */
+  unionRouting: "min" | "owner";
   /** Supervised samples evaluated once (trainPartSdf's `poolSize`); 0 = fresh targets every step. */
   pool: number;
   /** The decoder's input frame: "box" (the mesh's own box, `partSdfFrame`) or "unit" (the [−1, 1]³ cube). */
@@ -127,6 +131,8 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
     surfacePoints,
     poolSize: o.pool,
+    unionWeight: o.unionWeight,
+    unionRouting: o.unionRouting,
     rng: createRng(o.seed + 2),
     onPoolProgress: (e) => e.done === e.total && log(`pool: ${e.total} samples evaluated (${((performance.now() - t1) / 1000).toFixed(1)} s)`),
     onProgress: (e) => e.step % 500 === 0 && log(`step ${e.step}/${o.steps} L1 ${e.l1.toFixed(5)} eikonal ${e.eikonal.toFixed(4)}`),
@@ -186,7 +192,7 @@ export const partSdfRailing = async (o: PartSdfRailingOptions) => {
     trueParts: T,
     labelAri: f3(adjustedRandIndex(truthLabels, pseudo)),
     decoder: { trunk: [o.width, o.width, o.width], peFrequencies: o.pe, heads: P },
-    training: { steps: o.steps, batch: o.batch, truncation: o.truncation, pool: o.pool, frame: o.frame, seconds: Math.round(trainSeconds), finalL1: f3(last.l1), sigma: last.sigma.map(f3) },
+    training: { steps: o.steps, batch: o.batch, truncation: o.truncation, pool: o.pool, frame: o.frame, unionWeight: o.unionWeight, unionRouting: o.unionRouting, seconds: Math.round(trainSeconds), finalL1: f3(last.l1), sigma: last.sigma.map(f3) },
     grid: { spacing: o.spacing, res: vsTruth.res },
     iouVsOwnTargets: { parts: selfIou.parts.map(f3), mean: f3(selfIou.parts.reduce((a, x) => a + x, 0) / P), union: f3(selfIou.union), ownership: f3(selfIou.ownership) },
     iouVsTrueParts: { parts: vsTruth.parts.map(f3), mean: f3(vsTruth.parts.reduce((a, x) => a + x, 0) / T), min: f3(Math.min(...vsTruth.parts)), ownership: f3(vsTruth.ownership), headOfTruePart: Array.from(match) },
@@ -219,6 +225,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       sigma: { type: "string", default: "auto" },
       spacing: { type: "string", default: "0.01" },
       pool: { type: "string", default: "500000" },
+      "union-weight": { type: "string", default: "3" },
+      "union-routing": { type: "string", default: "owner" },
       frame: { type: "string", default: "box" },
       seed: { type: "string", default: "0" },
     },
@@ -235,6 +243,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     sigma: v.sigma === "auto" ? "auto" : Number(v.sigma),
     spacing: Number(v.spacing),
     pool: Number(v.pool),
+    unionWeight: Number(v["union-weight"]),
+    unionRouting: v["union-routing"] as "min" | "owner",
     frame: v.frame === "unit" || v.frame === "box" ? v.frame : (() => { throw new Error(`part-sdf-railing: --frame must be box or unit, got ${v.frame}`); })(),
     seed: Number(v.seed),
   });

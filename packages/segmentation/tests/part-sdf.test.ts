@@ -133,6 +133,24 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     d.dispose();
   }, 60_000);
 
+  it("unionRouting owner: four thin side-by-side bars keep one head each (min routing lets one head take them over)", async () => {
+    const bars = [-0.45, -0.15, 0.15, 0.45].map((x) => box([0.04, 0.5, 0.04], [x, 0, 0]));
+    const run = async (unionRouting: "min" | "owner") => {
+      const d = new PartSdfDecoder({ parts: 4, trunk: [32, 32], peFrequencies: 2 }, { seed: 2 });
+      await trainPartSdf(d, bars, { steps: 150, batchSize: 256, eikonalPoints: 16, surfacePointsPerPart: 300, unionRouting, rng: createRng(3) });
+      const r = partIou((p) => d.evaluateParts(p), bars, { res: 48 });
+      d.dispose();
+      return r;
+    };
+    const [min, owner] = [await run("min"), await run("owner")];
+    // seeded: the lowest head is pushed down wherever the union is too high, and inside a bar whose own head
+    // is not yet the lowest that is another bar's head — it grows into its neighbours
+    expect(min.ownership).toBeLessThan(0.6);
+    expect(owner.ownership).toBeGreaterThan(0.95);
+    // every bar's own head fits it better than any head did with min routing (0.26–0.36 against 0–0.05 here)
+    expect(Math.min(...owner.parts)).toBeGreaterThan(Math.max(...min.parts) + 0.15);
+  }, 60_000);
+
   it("learns per-part SDFs of a snowman: heads fit their own part, union = min, interior ownership right", async () => {
     const truth = partSdfs(seedShape("snowman"));
     const d = new PartSdfDecoder({ parts: 2, trunk: [64, 64], head: 0, peFrequencies: 2 }, { seed: 3 });
@@ -198,6 +216,7 @@ describe("PartSdfDecoder + trainPartSdf", () => {
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { surfacePoints: [new Float32Array(3)] })).rejects.toThrow(/surfacePoints/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { sigma: [0.01] })).rejects.toThrow(/sigma/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { learningRateFloor: 2 })).rejects.toThrow(/learningRateFloor/);
+    await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2)], { unionRouting: "max" as never })).rejects.toThrow(/unionRouting/);
     await expect(trainPartSdf(d, [sphere(0.3), sphere(0.2, [9, 9, 9])])).rejects.toThrow(/parts\[1\]/);
     expect(() => d.evaluateParts(new Float32Array([0, 0]))).toThrow(/xyz triples/);
     d.dispose();

@@ -219,6 +219,13 @@ export interface TrainPartSdfOptions {
    * took its place in the union). @defaultValue 3
    */
   unionWeight: number;
+  /**
+   * Which head the union loss moves. `"min"`: the lowest head, both ways (the gradient of min). `"owner"`:
+   * where the union is too low the lowest head goes up, where it is too high the head that owns the point
+   * (argmin of the targets) comes down — so a head that is merely nearest never grows into another part.
+   * @defaultValue "min"
+   */
+  unionRouting: "min" | "owner";
   /** Share of each batch drawn uniformly in the bounds (the rest near the parts' own surfaces). @defaultValue 0.25 */
   uniformFraction: number;
   /**
@@ -267,6 +274,7 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   clamp: 0,
   truncation: 0,
   unionWeight: 3,
+  unionRouting: "min",
   uniformFraction: 0.25,
   sigma: "auto",
   surfacePointsPerPart: 4000,
@@ -351,6 +359,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   if (!(o.eikonalWeight >= 0)) throw new InvalidArgumentError(fn, "eikonalWeight", "a number >= 0", o.eikonalWeight);
   if (!(o.truncation >= 0)) throw new InvalidArgumentError(fn, "truncation", "a number >= 0", o.truncation);
   if (!(o.unionWeight >= 0)) throw new InvalidArgumentError(fn, "unionWeight", "a number >= 0", o.unionWeight);
+  if (o.unionRouting !== "min" && o.unionRouting !== "owner") throw new InvalidArgumentError(fn, "unionRouting", '"min" or "owner"', o.unionRouting);
   if (!(o.uniformFraction >= 0 && o.uniformFraction <= 1)) throw new InvalidArgumentError(fn, "uniformFraction", "a number in [0, 1]", o.uniformFraction);
   const sig = o.sigma;
   if (!(sig === "auto" || (typeof sig === "number" && sig > 0) || (Array.isArray(sig) && sig.length === P && sig.every((x) => x > 0))))
@@ -405,9 +414,17 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
         const all = decoder.forward(tf.tensor2d(o.eikonalWeight > 0 ? __concat(xyz, shifted) : xyz, [o.eikonalWeight > 0 ? N + 6 * m : N, 3]));
         let pred: tf.Tensor = o.eikonalWeight > 0 ? tf.slice(all, [0, 0], [N, P]) : all;
         let target: tf.Tensor = tf.tensor2d(gt, [N, P]);
-        const unionErr = tf.mean(tf.abs(tf.sub(tf.min(pred, 1), tf.min(target, 1)))) as tf.Scalar;
+        const fMin = tf.min(pred, 1), dMin = tf.min(target, 1);
+        const unionErr = tf.mean(tf.abs(tf.sub(fMin, dMin))) as tf.Scalar;
         unv = tf.keep(unionErr);
-        const onUnion = o.unionWeight > 0 && P > 1 ? tf.mul(o.unionWeight, unionErr) : null;
+        let unionLoss: tf.Scalar = unionErr;
+        if (o.unionRouting === "owner" && P > 1) {
+          // too low: push the lowest head up; too high: push the head that OWNS the point (argmin of the
+          // targets) down, never another head that happens to be nearest (that one would take the part over)
+          const fOwner = tf.sum(tf.mul(pred, tf.oneHot(tf.argMin(target, 1), P)), 1);
+          unionLoss = tf.mean(tf.add(tf.relu(tf.sub(dMin, fMin)), tf.relu(tf.sub(fOwner, dMin)))) as tf.Scalar;
+        }
+        const onUnion = o.unionWeight > 0 && P > 1 ? tf.mul(o.unionWeight, unionLoss) : null;
         if (o.clamp > 0) {
           pred = tf.clipByValue(pred, -o.clamp, o.clamp);
           target = tf.clipByValue(target, -o.clamp, o.clamp);
