@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
-import { adjustedRandIndex, segmentMeshByActivations, type LayerForward } from "@sdfkit/segmentation";
+import { adjustedRandIndex, mostAgreeingPartition, refinePartsAtCreases, segmentMeshByActivations, type LayerForward } from "@sdfkit/segmentation";
 import { gridMesh } from "./helpers.js";
 
 /**
@@ -98,6 +98,15 @@ describe("segmentMeshByActivations", () => {
     expect(agree.parts).toBe(5);
     expect(agree.candidates[0].agreement).toBeGreaterThan(agree.candidates[2].agreement);
     expect(adjustedRandIndex(truth, agree.labels)).toBeCloseTo(1, 6);
+    // each candidate carries its labels before and after the crease refinement: the vote can be re-run from them
+    for (const c of agree.candidates) {
+      expect(new Set(c.labels).size).toBe(c.parts);
+      expect(new Set(c.unrefined).size).toBeGreaterThanOrEqual(c.parts);
+      expect(adjustedRandIndex(c.labels, refinePartsAtCreases(mesh, c.unrefined, { band: 12 }))).toBe(1);
+    }
+    const again = mostAgreeingPartition(agree.candidates.map((c) => refinePartsAtCreases(mesh, c.unrefined, { band: 12 })));
+    expect(again.index).toBe(0);
+    expect(Array.from(again.agreement)).toEqual(agree.candidates.map((c) => c.agreement));
   });
 
   it("evaluates the network at `points` when given (a mesh stored in other units)", async () => {
