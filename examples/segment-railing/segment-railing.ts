@@ -125,7 +125,7 @@ const decoderFor = async (o: SegmentRailingOptions, mesh: Mesh, norm: { offset: 
  * Up to `count` points inside the solid (exact sdf < −0.004 in the unit-sphere frame, from samples around the
  * surface) whose 8 nearest mesh vertices all carry the same true part: that part is the point's truth.
  */
-const interiorPoints = (mesh: Mesh, truth: Uint32Array, count: number, rng: ReturnType<typeof createRng>) => {
+export const interiorPoints = (mesh: Mesh, truth: Uint32Array, count: number, rng: ReturnType<typeof createRng>) => {
   const s = sampleBands(mesh, 10 * count, { mix: [{ kind: "near", fraction: 100, sigma: 0.02 }], normalize: false, rng }).samples;
   const inside: number[] = [];
   for (let i = 0; i < s.sdf.length; i++) if (s.sdf[i] < -0.004) inside.push(i);

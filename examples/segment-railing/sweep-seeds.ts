@@ -6,7 +6,8 @@
  * and takes the medoid (`mostAgreeingPartition`); `bounded=<t>` keeps the creaseMerge-0 candidates whose parts
  * are all crease-bounded (refining with mergeBelow t joins none of them) and takes their medoid. The k-means
  * and the network run once per (decoder, seed); the activations once per decoder (memoised forward).
- * Writes one JSON line per (decoder, seed, setting) and a markdown table.
+ * Writes one JSON line per (decoder, seed, setting), sweep.json / sweep.md, and the winning labels of the merge
+ * settings (labels-<decoder>-<seed>-merge=<t>.txt, one part per vertex; the layer is in sweep.json).
  *
  * Run: `node --conditions=source --import tsx sweep-seeds.ts --caches scratch/fresh-300,scratch/seed-1,scratch/seed-2
  *   --seeds 0,1,2,3,4 --merge 0.1 [--out scratch/sweep]`
@@ -59,6 +60,8 @@ for (const cache of v.caches!.split(",")) {
     const margin = (agreement: ArrayLike<number>, best: number) => agreement[best] - Math.max(...Array.from(agreement).filter((_, i) => i !== best));
     const c = seg.candidates;
     const win0 = c.findIndex((x) => x.labels === seg.labels || adjustedRandIndex(x.labels, seg.labels) === 1);
+    const tag = `${cache.split("/").pop()}-${seed}`;
+    writeFileAtomicSync(join(v.out!, `labels-${tag}-merge=0.txt`), `${Array.from(seg.labels).join("\n")}\n`);
     emit({ decoder: cache, seed, setting: "merge=0", parts: seg.parts, ari: adjustedRandIndex(truth, seg.labels), layer: seg.layer, k: seg.k, margin: margin(c.map((x) => x.agreement), win0), seconds: (t1 - t0) / 1000 });
     if (seed === seeds[0]) {
       // the public path reproduces the library's vote: refine every candidate, take the medoid
@@ -70,6 +73,7 @@ for (const cache of v.caches!.split(",")) {
       const merged = c.map((x) => refinePartsAtCreases(raw, x.unrefined, { band: 12, mergeBelow: t }));
       const { index, agreement } = mostAgreeingPartition(merged);
       const parts = new Set(merged[index]).size;
+      writeFileAtomicSync(join(v.out!, `labels-${tag}-merge=${t}.txt`), `${Array.from(merged[index]).join("\n")}\n`);
       emit({ decoder: cache, seed, setting: `merge=${t}`, parts, ari: adjustedRandIndex(truth, merged[index]), layer: c[index].layer, k: c[index].k, margin: margin(agreement, index), seconds: (performance.now() - t2) / 1000 });
       const keep = c.map((x, i) => i).filter((i) => new Set(merged[i]).size === c[i].parts);
       if (keep.length > 0) {

@@ -132,12 +132,19 @@ export interface ClassifierOptions {
   weightDecay: number;
   /** Softmax: mini-batch size. @defaultValue 256 */
   batchSize: number;
-  /** Seeded random source (weight init, batch order). @defaultValue createRng(0) */
+  /**
+   * Centroid: prototypes per class — the class's standardised points (at most 1,000 of them, an even stride
+   * through the class) clustered by seeded k-means (`rng`, 4 restarts) into min(prototypes, that many) centroids; a point takes the class of its nearest prototype. A class
+   * spread over several places of feature space (a long rail whose activations change along its length) is then
+   * covered by several means instead of one mean between them. 1 = the plain class mean. @defaultValue 1
+   */
+  prototypes: number;
+  /** Seeded random source (weight init, batch order, prototypes' k-means). @defaultValue createRng(0) */
   rng: Rng;
 }
 
 /** Default {@link ClassifierOptions}. */
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, rng: createRng(0) };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, prototypes: 1, rng: createRng(0) };
 
 /** Options of {@link segmentSurfacePoints}. */
 export interface SegmentSurfacePointsOptions {

@@ -26,6 +26,48 @@ describe("ActivationClassifier", () => {
     expect(cen).toBeLessThan(0.8);
   });
 
+  it("prototypes: one is the plain nearest-mean rule (slow oracle); several cover a class split into far-apart modes", () => {
+    // slow obvious oracle of the 1-prototype rule: standardise with the training mean / sd, nearest class mean
+    const { x, labels } = blobs(5, 120, 3, 1.5, 9), n = labels.length;
+    const mu = [0, 1, 2].map((d) => labels.reduce((s, _, i) => s + x[3 * i + d], 0) / n);
+    const sd = [0, 1, 2].map((d) => Math.sqrt(labels.reduce((s, _, i) => s + (x[3 * i + d] - mu[d]) ** 2, 0) / n));
+    const zOf = (i: number) => [0, 1, 2].map((d) => (x[3 * i + d] - mu[d]) / sd[d]);
+    const means = [0, 1, 2, 3, 4].map((c) => {
+      const rows = Array.from(labels.keys()).filter((i) => labels[i] === c).map(zOf);
+      return [0, 1, 2].map((d) => rows.reduce((s, r) => s + r[d], 0) / rows.length);
+    });
+    const dist2 = (a: number[], b: number[]) => a.reduce((s, v, d) => s + (v - b[d]) ** 2, 0);
+    const want = Array.from(labels.keys(), (i) => means.reduce((best, m, c) => (dist2(zOf(i), m) < dist2(zOf(i), means[best]) ? c : best), 0));
+    expect(Array.from(ActivationClassifier.fit(x, 3, labels, { kind: "centroid", prototypes: 1 }).predict(x))).toEqual(want);
+
+    // class 0 at (±4, 0), class 1 at (0, ±4): both class means sit at the origin, so one prototype is near chance,
+    // two per class find the modes
+    const rng = createRng(11), m = 800, y = new Uint32Array(m), z = new Float32Array(2 * m);
+    for (let i = 0; i < m; i++) {
+      y[i] = i % 2;
+      const sign = (i >> 1) % 2 ? 1 : -1;
+      z[2 * i] = (y[i] === 0 ? 4 * sign : 0) + 0.5 * rng.normal();
+      z[2 * i + 1] = (y[i] === 1 ? 4 * sign : 0) + 0.5 * rng.normal();
+    }
+    expect(accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "centroid" }).predict(z))).toBeLessThan(0.75);
+    const two = ActivationClassifier.fit(z, 2, y, { kind: "centroid", prototypes: 2, rng: createRng(5) });
+    expect(accuracy(y, two.predict(z))).toBeGreaterThan(0.99);
+    // the rule is the nearest prototype: check predict against the stored prototypes (standardised space)
+    const j = two.toJSON();
+    expect(j.prototypeClass).toEqual([0, 0, 1, 1]);
+    const near = Array.from({ length: m }, (_, i) => {
+      const zi = [0, 1].map((d) => (z[2 * i + d] - j.mean[d]) / j.scale[d]);
+      let best = 0;
+      for (let p = 1; p < 4; p++) if (dist2(zi, j.weights.slice(2 * p, 2 * p + 2)) < dist2(zi, j.weights.slice(2 * best, 2 * best + 2))) best = p;
+      return j.prototypeClass![best];
+    });
+    expect(Array.from(two.predict(z))).toEqual(near);
+    // seeded: the same rng gives the same prototypes; a class smaller than `prototypes` gets one per point
+    expect(ActivationClassifier.fit(z, 2, y, { kind: "centroid", prototypes: 2, rng: createRng(5) }).toJSON().weights).toEqual(j.weights);
+    expect(ActivationClassifier.fit(new Float32Array([0, 0, 1, 1, 5, 5]), 2, [0, 0, 1], { kind: "centroid", prototypes: 3 }).toJSON().prototypeClass).toEqual([0, 0, 1]);
+    expect(() => ActivationClassifier.fit(z, 2, y, { kind: "centroid", prototypes: 0 })).toThrow(InvalidArgumentError);
+  });
+
   it("round-trips through JSON with identical predictions", () => {
     const { x, labels } = blobs(3, 100, 4, 2, 5);
     for (const kind of ["centroid", "softmax"] as const) {
@@ -33,6 +75,14 @@ describe("ActivationClassifier", () => {
       const back = ActivationClassifier.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
       expect(Array.from(back.predict(x))).toEqual(Array.from(c.predict(x)));
     }
+    const multi = ActivationClassifier.fit(x, 4, labels, { kind: "centroid", prototypes: 3, rng: createRng(3) });
+    expect(Array.from(ActivationClassifier.fromJSON(JSON.parse(JSON.stringify(multi.toJSON()))).predict(x))).toEqual(Array.from(multi.predict(x)));
+    // JSON written before prototypes existed (no prototypeClass: one centroid per class) still loads
+    const one = ActivationClassifier.fit(x, 4, labels, { kind: "centroid" }), { prototypeClass, ...old } = one.toJSON();
+    expect(prototypeClass).toEqual([0, 1, 2]);
+    expect(Array.from(ActivationClassifier.fromJSON(old).predict(x))).toEqual(Array.from(one.predict(x)));
+    expect(() => ActivationClassifier.fromJSON({ ...multi.toJSON(), prototypeClass: [0, 1, 7, 0, 1, 2, 0, 1, 2] })).toThrow(/prototypeClass/);
+    expect(() => ActivationClassifier.fromJSON({ ...multi.toJSON(), prototypeClass: [0, 1] })).toThrow(/weights/);
     expect(() => ActivationClassifier.fromJSON({ kind: "softmax", dim: 2, classes: 2, mean: [0], scale: [1, 1], weights: [], bias: [] })).toThrow(InvalidArgumentError);
     expect(() => ActivationClassifier.fit(new Float32Array(4), 2, [0])).toThrow(/labels/);
   });
