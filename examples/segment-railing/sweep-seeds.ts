@@ -68,7 +68,7 @@ for (const seed of seeds)
     const margin = (agreement: ArrayLike<number>, best: number, parts: Uint32Array[] = seg.candidates.map((x) => x.labels)) =>
       agreement[best] - Math.max(-1, ...Array.from(agreement).filter((_, i) => i !== best && adjustedRandIndex(parts[i], parts[best]) < 1));
     const c = seg.candidates;
-    const win0 = c.findIndex((x) => x.labels === seg.labels || adjustedRandIndex(x.labels, seg.labels) === 1);
+    const win0 = c.findIndex((x) => x.labels === seg.labels); // the winner itself (identical partitions differ in the last bit of their mean)
     const tag = `${cache.split("/").pop()}-${seed}`;
     writeFileAtomicSync(join(v.out!, `labels-${tag}-merge=0.txt`), `${Array.from(seg.labels).join("\n")}\n`);
     emit({ decoder: cache, seed, setting: "merge=0", parts: seg.parts, ari: adjustedRandIndex(truth, seg.labels), layer: seg.layer, k: seg.k, margin: margin(c.map((x) => x.agreement), win0), seconds: (t1 - t0) / 1000 });

@@ -139,12 +139,21 @@ export interface ClassifierOptions {
    * covered by several means instead of one mean between them. 1 = the plain class mean. @defaultValue 1
    */
   prototypes: number;
+  /**
+   * Centroid: measure distances in the space whitened by the pooled within-class covariance of the standardised
+   * features (the Mahalanobis distance to each class mean — linear discriminant analysis' rule with equal priors), so
+   * directions in which every class varies a lot (a rail's activations changing along its length) count less than the
+   * few in which the classes differ. The covariance is shrunk toward its mean variance by `shrinkage`. @defaultValue false
+   */
+  whiten: boolean;
+  /** Centroid with `whiten`: covariance shrinkage α in [0, 1], Σ ← (1 − α) Σ + α · (trace Σ / dim) · I (keeps it invertible when units are dead or redundant). @defaultValue 0.01 */
+  shrinkage: number;
   /** Seeded random source (weight init, batch order, prototypes' k-means). @defaultValue createRng(0) */
   rng: Rng;
 }
 
 /** Default {@link ClassifierOptions}. */
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, prototypes: 1, rng: createRng(0) };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, prototypes: 1, whiten: false, shrinkage: 0.01, rng: createRng(0) };
 
 /** Options of {@link segmentSurfacePoints}. */
 export interface SegmentSurfacePointsOptions {

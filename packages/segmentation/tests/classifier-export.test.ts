@@ -68,6 +68,55 @@ describe("ActivationClassifier", () => {
     expect(() => ActivationClassifier.fit(z, 2, y, { kind: "centroid", prototypes: 0 })).toThrow(InvalidArgumentError);
   });
 
+  it("whiten: the Mahalanobis nearest mean under the shrunk pooled within-class covariance (slow oracle); fixes a shared nuisance", () => {
+    // the anisotropic case above: one mean per class still, but distances whitened by the within-class covariance
+    const rng = createRng(4), n = 2000;
+    const y = new Uint32Array(n), z = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2;
+      const b = 3 * rng.normal();
+      z[2 * i] = (y[i] ? 0.3 : -0.3) + 0.1 * rng.normal() + b;
+      z[2 * i + 1] = b;
+    }
+    expect(accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "centroid", whiten: true, shrinkage: 0 }).predict(z))).toBeGreaterThan(0.98);
+
+    // slow obvious oracle on 4 classes in 5-D with correlated noise: standardise, class means, pooled covariance,
+    // shrink, invert (Gauss–Jordan), argmin of (z − μ)ᵀ Σ⁻¹ (z − μ)
+    const dim = 5, per = 80, C = 4, alpha = 0.05, m = C * per, x = new Float32Array(m * dim), lab = new Uint32Array(m);
+    for (let i = 0; i < m; i++) {
+      lab[i] = i % C;
+      const shared = rng.normal();
+      for (let d = 0; d < dim; d++) x[i * dim + d] = lab[i] * (d === lab[i] ? 1 : 0.2) + 2 * shared * (d % 2 ? 1 : -1) + 0.5 * rng.normal();
+    }
+    const mu0 = Array.from({ length: dim }, (_, d) => lab.reduce((s, _, i) => s + x[i * dim + d], 0) / m);
+    const sd = Array.from({ length: dim }, (_, d) => Math.sqrt(lab.reduce((s, _, i) => s + (x[i * dim + d] - mu0[d]) ** 2, 0) / m));
+    const zs = Array.from({ length: m }, (_, i) => Array.from({ length: dim }, (_, d) => (x[i * dim + d] - mu0[d]) / sd[d]));
+    const means = Array.from({ length: C }, (_, c) => Array.from({ length: dim }, (_, d) => zs.filter((_, i) => lab[i] === c).reduce((s, r) => s + r[d], 0) / per));
+    const cov = Array.from({ length: dim }, (_, a) => Array.from({ length: dim }, (_, b) => zs.reduce((s, r, i) => s + (r[a] - means[lab[i]][a]) * (r[b] - means[lab[i]][b]), 0) / m));
+    const tr = cov.reduce((s, r, d) => s + r[d], 0);
+    const S = cov.map((r, a) => r.map((v, b) => (1 - alpha) * v + (a === b ? (alpha * tr) / dim : 0)));
+    const aug = S.map((r, a) => [...r, ...Array.from({ length: dim }, (_, b) => (a === b ? 1 : 0))]);
+    for (let col = 0; col < dim; col++) {
+      const piv = aug[col][col];
+      for (let q = 0; q < 2 * dim; q++) aug[col][q] /= piv;
+      for (let r = 0; r < dim; r++) if (r !== col) for (let q = 2 * dim - 1; q >= 0; q--) aug[r][q] -= aug[r][col] * aug[col][q];
+    }
+    const inv = aug.map((r) => r.slice(dim));
+    const maha = (r: number[], mu: number[]) => inv.reduce((s, row, a) => s + row.reduce((t, v, b) => t + (r[a] - mu[a]) * v * (r[b] - mu[b]), 0), 0);
+    const want = zs.map((r) => means.reduce((best, mu, c) => (maha(r, mu) < maha(r, means[best]) ? c : best), 0));
+    const w = ActivationClassifier.fit(x, dim, lab, { kind: "centroid", whiten: true, shrinkage: alpha });
+    expect(Array.from(w.predict(x))).toEqual(want);
+    expect(accuracy(lab, w.predict(x))).toBeGreaterThan(accuracy(lab, ActivationClassifier.fit(x, dim, lab, { kind: "centroid" }).predict(x)));
+    const back = ActivationClassifier.fromJSON(JSON.parse(JSON.stringify(w.toJSON())));
+    expect(Array.from(back.predict(x))).toEqual(want);
+    expect(() => ActivationClassifier.fromJSON({ ...w.toJSON(), whitening: [1, 2] })).toThrow(/whitening/);
+    expect(() => ActivationClassifier.fit(x, dim, lab, { kind: "centroid", whiten: true, shrinkage: 1.5 })).toThrow(InvalidArgumentError);
+    // a dead (constant) unit: the shrinkage keeps the covariance invertible
+    const dead = Float32Array.from({ length: m * 2 }, (_, q) => (q % 2 ? 0 : x[(q >> 1) * dim]));
+    expect(accuracy(lab, ActivationClassifier.fit(dead, 2, lab, { kind: "centroid", whiten: true }).predict(dead))).toBeGreaterThan(0.25);
+    expect(() => ActivationClassifier.fit(dead, 2, lab, { kind: "centroid", whiten: true, shrinkage: 0 })).toThrow(/positive definite/);
+  });
+
   it("round-trips through JSON with identical predictions", () => {
     const { x, labels } = blobs(3, 100, 4, 2, 5);
     for (const kind of ["centroid", "softmax"] as const) {
