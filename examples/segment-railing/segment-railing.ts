@@ -24,7 +24,10 @@
  * Run: `pnpm --filter @sdfkit/example-segment-railing start -- [--out DIR] [--cache DIR] [--epochs 300]
  *   [--samples 8192] [--preset seed-v2|DIMS like 128,128,128] [--pe 6] [--res 128] [--types auto|K]
  *   [--smooth 5] [--min-part 0.2] [--crease-band 12] [--crease-merge 0] [--kmeans-sample 10000] [--interior 4000]
- *   [--choose agreement|cut|consensus|silhouette] [--seed 0]`
+ *   [--choose agreement|cut|consensus|silhouette] [--seed 0] [--seg-seed SEED]`
+ * `--seed` seeds the training (decoder initialisation, sample pool) and, unless `--seg-seed` is given, the
+ * segmentation's k-means and layer scores too; with a cached decoder only the segmentation (and the classifiers'
+ * seeds and interior points) depend on it.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -71,7 +74,10 @@ export interface SegmentRailingOptions {
   interior: number;
   /** Training samples drawn once from the mesh (the pool each step draws from). */
   pool: number;
+  /** Training seed (decoder initialisation, sample pool) and the default of `segSeed`. */
   seed: number;
+  /** Seed of the segmentation's random choices (k-means, the subset's layer scores); defaults to `seed`. Lets a cached decoder be segmented with several seeds. */
+  segSeed?: number;
   log?: (s: string) => void;
 }
 
@@ -119,7 +125,7 @@ const decoderFor = async (o: SegmentRailingOptions, mesh: Mesh, norm: { offset: 
  * Up to `count` points inside the solid (exact sdf < −0.004 in the unit-sphere frame, from samples around the
  * surface) whose 8 nearest mesh vertices all carry the same true part: that part is the point's truth.
  */
-const interiorPoints = (mesh: Mesh, truth: Uint32Array, count: number, rng: ReturnType<typeof createRng>) => {
+export const interiorPoints = (mesh: Mesh, truth: Uint32Array, count: number, rng: ReturnType<typeof createRng>) => {
   const s = sampleBands(mesh, 10 * count, { mix: [{ kind: "near", fraction: 100, sigma: 0.02 }], normalize: false, rng }).samples;
   const inside: number[] = [];
   for (let i = 0; i < s.sdf.length; i++) if (s.sdf[i] < -0.004) inside.push(i);
@@ -150,7 +156,8 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   const { decoder, code } = net;
   const layers = decoder.specs.dims.map((_, i) => i);
   const forward = (pts: Float32Array) => decoder.activations(code, pts, layers);
-  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, creaseMerge: o.creaseMerge, kmeansSample: o.kmeansSample, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) };
+  const segSeed = o.segSeed ?? o.seed;
+  const segOpts = { types: o.types, criterion: o.choose, smoothIterations: o.smooth, minPartFraction: o.minPart, creaseBand: o.creaseBand, creaseMerge: o.creaseMerge, kmeansSample: o.kmeansSample, selectRng: createRng(segSeed + 1), rng: createRng(segSeed + 2) };
 
   // mesh from the decoder
   const learned: Mesh = extractMesh(decoder, code, { res: sparseGridRes(o.res) }).mesh;
@@ -191,7 +198,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
   // segments on the decoder's own mesh (truth through the nearest original vertex)
   let learnedReport: { vertices: number; parts: number; ari: number; layer: number; k: number } | null = null;
   if (learned.positions.length > 0) {
-    const lseg = await segmentMeshByActivations(forward, learned, { ...segOpts, selectRng: createRng(o.seed + 1), rng: createRng(o.seed + 2) });
+    const lseg = await segmentMeshByActivations(forward, learned, { ...segOpts, selectRng: createRng(segSeed + 1), rng: createRng(segSeed + 2) });
     const near = new KdTree(mesh.positions).nearestBatch(learned.positions).index;
     const ltruth = Uint32Array.from(near, (i) => truth[i]);
     learnedReport = { vertices: learned.positions.length / 3, parts: lseg.parts, ari: adjustedRandIndex(ltruth, lseg.labels), layer: lseg.layer, k: lseg.k };
@@ -214,6 +221,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     creaseBand: o.creaseBand,
     creaseMerge: o.creaseMerge,
     kmeansSample: o.kmeansSample,
+    segSeed,
     candidates: seg.candidates,
     parts: seg.parts,
     expectedParts: 10,
@@ -258,6 +266,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       "crease-band": { type: "string", default: "12" },
       "crease-merge": { type: "string", default: "0" },
       seed: { type: "string", default: "0" },
+      "seg-seed": { type: "string" },
     },
   });
   const failChoice = (c: unknown): never => {
@@ -283,6 +292,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     kmeansSample: Number(v["kmeans-sample"]),
     interior: Number(v.interior),
     seed: Number(v.seed),
+    segSeed: v["seg-seed"] === undefined ? undefined : Number(v["seg-seed"]),
   });
   console.log(JSON.stringify(r));
 }

@@ -122,7 +122,7 @@ export interface InstanceSegmentation {
 
 /** Options of {@link ActivationClassifier.fit}. */
 export interface ClassifierOptions {
-  /** "centroid" = nearest centroid in standardised space; "softmax" = linear softmax head trained by full-batch gradient descent. @defaultValue "softmax" */
+  /** "centroid" = nearest centroid in standardised (by default also whitened, see `whiten`) space; "softmax" = linear softmax head trained by full-batch gradient descent. @defaultValue "softmax" */
   kind: "centroid" | "softmax";
   /** Softmax: epochs of mini-batch gradient descent. @defaultValue 200 */
   epochs: number;
@@ -132,12 +132,29 @@ export interface ClassifierOptions {
   weightDecay: number;
   /** Softmax: mini-batch size. @defaultValue 256 */
   batchSize: number;
-  /** Seeded random source (weight init, batch order). @defaultValue createRng(0) */
+  /**
+   * Centroid: prototypes per class — the class's standardised points (at most 1,000 of them, an even stride
+   * through the class) clustered by seeded k-means (`rng`, 4 restarts) into min(prototypes, that many) centroids; a point takes the class of its nearest prototype. A class
+   * spread over several places of feature space (a long rail whose activations change along its length) is then
+   * covered by several means instead of one mean between them. 1 = the plain class mean. @defaultValue 1
+   */
+  prototypes: number;
+  /**
+   * Centroid: measure distances in the space whitened by the pooled within-class covariance of the standardised
+   * features (the Mahalanobis distance to each class mean — linear discriminant analysis' rule with equal priors), so
+   * directions in which every class varies a lot (a rail's activations changing along its length) count less than the
+   * few in which the classes differ. The covariance is shrunk toward its mean variance by `shrinkage`. false = Euclidean
+   * distance in the standardised space (the rule before 2026-12-07). @defaultValue true
+   */
+  whiten: boolean;
+  /** Centroid with `whiten`: covariance shrinkage α in [0, 1], Σ ← (1 − α) Σ + α · (trace Σ / dim) · I (keeps it invertible when units are dead or redundant). @defaultValue 0.01 */
+  shrinkage: number;
+  /** Seeded random source (weight init, batch order, prototypes' k-means). @defaultValue createRng(0) */
   rng: Rng;
 }
 
 /** Default {@link ClassifierOptions}. */
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, rng: createRng(0) };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { kind: "softmax", epochs: 200, learningRate: 0.5, weightDecay: 1e-4, batchSize: 256, prototypes: 1, whiten: true, shrinkage: 0.01, rng: createRng(0) };
 
 /** Options of {@link segmentSurfacePoints}. */
 export interface SegmentSurfacePointsOptions {

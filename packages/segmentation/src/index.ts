@@ -13,3 +13,4 @@ export * from "./segment-mesh-by-activations.js";
 export * from "./select-features.js";
 export * from "./segment-surface-points.js";
 export * from "./refine-parts-at-creases.js";
+export * from "./most-agreeing-partition.js";

@@ -126,55 +126,85 @@ const sqDistPoint = (a: Float32Array, i: number, dim: number, b: Float32Array, j
   return s;
 };
 
+/**
+ * Lloyd iterations. Every assignment computes cn[j] − 2 x·c_j (float32 rows and centroids, float64 sums) and
+ * takes the first minimum; between iterations, Hamerly's bounds skip a point whose assigned centroid is
+ * certainly still the nearest: an upper bound on its distance to that centroid and a lower bound on its distance
+ * to every other, both moved by how far the centroids moved. A point is skipped only when the gap exceeds a
+ * margin far above the rounding of the distances, so the labels are those of the full computation; the first
+ * and the last assignment are full.
+ */
 const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: number, c: Float64Array, maxIter: number, tol: number): KMeansResult => {
   const labels = new Uint32Array(n);
   const sums = new Float64Array(k * dim);
   const counts = new Float64Array(k);
   const cn = new Float64Array(k);
   const dist = new Float64Array(n);
+  const upper = new Float64Array(n), lower = new Float64Array(n), stale = new Uint8Array(n);
+  const prev = new Float64Array(k * dim), move = new Float64Array(k);
   let iterations = 0;
   let changed = 0;
+  let cmax = 0;
   const cf = new Float32Array(k * dim);
-  const assign = (): number => {
+  /** cn[j] − 2 x_i·c_j (4 independent accumulators let V8 overlap the multiply-adds). */
+  const score = (b: number, j: number): number => {
+    const cb = j * dim;
+    let d0 = 0, d1 = 0, d2 = 0, d3 = 0, d = 0;
+    for (; d + 3 < dim; d += 4) {
+      d0 += x[b + d] * cf[cb + d];
+      d1 += x[b + d + 1] * cf[cb + d + 1];
+      d2 += x[b + d + 2] * cf[cb + d + 2];
+      d3 += x[b + d + 3] * cf[cb + d + 3];
+    }
+    for (; d < dim; d++) d0 += x[b + d] * cf[cb + d];
+    return cn[j] - 2 * (d0 + d1 + d2 + d3);
+  };
+  const assign = (full: boolean): void => {
     cf.set(c);
+    cmax = 0;
     for (let j = 0; j < k; j++) {
       let s = 0;
       for (let d = 0, b = j * dim; d < dim; d++) s += cf[b + d] * cf[b + d];
       cn[j] = s;
+      cmax = Math.max(cmax, Math.sqrt(s));
     }
-    let inertia = 0;
     changed = 0;
     for (let i = 0; i < n; i++) {
       const b = i * dim;
-      let bestJ = 0, bestV = Infinity;
-      for (let j = 0; j < k; j++) {
-        const cb = j * dim;
-        // 4 independent accumulators (lets V8 overlap the multiply-adds)
-        let d0 = 0, d1 = 0, d2 = 0, d3 = 0, d = 0;
-        for (; d + 3 < dim; d += 4) {
-          d0 += x[b + d] * cf[cb + d];
-          d1 += x[b + d + 1] * cf[cb + d + 1];
-          d2 += x[b + d + 2] * cf[cb + d + 2];
-          d3 += x[b + d + 3] * cf[cb + d + 3];
+      if (!full) {
+        const margin = 1e-6 * (Math.sqrt(xn[i]) + cmax) + 1e-12;
+        if (upper[i] + margin < lower[i]) {
+          stale[i] = 1;
+          continue;
         }
-        for (; d < dim; d++) d0 += x[b + d] * cf[cb + d];
-        const v = cn[j] - 2 * (d0 + d1 + d2 + d3);
+        const va = score(b, labels[i]);
+        upper[i] = Math.sqrt(Math.max(0, xn[i] + va));
+        if (upper[i] + margin < lower[i]) {
+          dist[i] = Math.max(0, xn[i] + va);
+          stale[i] = 0;
+          continue;
+        }
+      }
+      let bestJ = 0, bestV = Infinity, secondV = Infinity;
+      for (let j = 0; j < k; j++) {
+        const v = score(b, j);
         if (v < bestV) {
+          secondV = bestV;
           bestV = v;
           bestJ = j;
-        }
+        } else if (v < secondV) secondV = v;
       }
       if (labels[i] !== bestJ) changed++;
       labels[i] = bestJ;
-      const dd = Math.max(0, xn[i] + bestV);
-      dist[i] = dd;
-      inertia += dd;
+      dist[i] = Math.max(0, xn[i] + bestV);
+      stale[i] = 0;
+      upper[i] = Math.sqrt(dist[i]);
+      lower[i] = k > 1 ? Math.sqrt(Math.max(0, xn[i] + secondV)) : Infinity;
     }
-    return inertia;
   };
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
-    assign();
+    assign(it === 0);
     // strict convergence: no point changed cluster since the last update (as scikit-learn)
     if (it > 0 && changed === 0) break;
     sums.fill(0);
@@ -184,11 +214,17 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
       counts[j]++;
       for (let d = 0; d < dim; d++) sums[cb + d] += x[b + d];
     }
+    prev.set(c);
     let shift = 0;
     for (let j = 0; j < k; j++) {
       const cb = j * dim;
       if (counts[j] === 0) {
-        // empty cluster: move it to the point farthest from its centroid
+        // empty cluster: move it to the point farthest from its centroid (skipped points' distances brought up to date first)
+        for (let i = 0; i < n; i++)
+          if (stale[i]) {
+            dist[i] = Math.max(0, xn[i] + score(i * dim, labels[i]));
+            stale[i] = 0;
+          }
         let far = 0;
         for (let i = 1; i < n; i++) if (dist[i] > dist[far]) far = i;
         dist[far] = 0;
@@ -207,8 +243,20 @@ const lloyd = (x: Float32Array, xn: Float64Array, n: number, dim: number, k: num
       }
     }
     if (shift <= tol) break;
+    // the bounds follow the centroids: the own one moved at most move[a] away, any other came at most max(move) closer
+    let maxMove = 0;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let d = 0, cb = j * dim; d < dim; d++) s += (c[cb + d] - prev[cb + d]) ** 2;
+      move[j] = Math.sqrt(s);
+      maxMove = Math.max(maxMove, move[j]);
+    }
+    for (let i = 0; i < n; i++) {
+      upper[i] += move[labels[i]];
+      lower[i] -= maxMove;
+    }
   }
-  assign();
+  assign(true);
   // exact inertia (the expanded form loses precision for far-off data)
   let exact = 0;
   for (let i = 0; i < n; i++) {

@@ -86,6 +86,17 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   if (!(o.creaseMerge >= 0)) throw new InvalidArgumentError("segmentInstances", "creaseMerge", "a number >= 0", o.creaseMerge);
   if (!Number.isInteger(o.kmeansSample) || o.kmeansSample < 0) throw new InvalidArgumentError("segmentInstances", "kmeansSample", "an integer >= 0", o.kmeansSample);
   const adj = weldedAdjacency(mesh, o.weldTolerance);
+  return __segmentInstances(mesh, adj, o.creaseBand > 0 ? __creaseNormals(mesh, o.weldTolerance) : new Float32Array(0), f, dim, { ...o, types: k });
+};
+
+/**
+ * {@link segmentInstances} on a prebuilt (welded) vertex graph, its crease normals (read only when
+ * `creaseBand` > 0) and features already standardised when wanted; options already checked, `types` ≤ vertices.
+ * Lets a caller that segments one mesh many times (every layer × k) build the graph, the normals and each
+ * layer's standardised features once. @internal
+ */
+export const __segmentInstances = (mesh: Mesh, adj: Csr, normals: Float32Array, f: Float32Array, dim: number, o: SegmentInstancesOptions): InstanceSegmentation => {
+  const nv = mesh.positions.length / 3, k = o.types;
   const types = smoothLabels(adj, __kmeansLabels(f, dim, k, o), k, o.smoothIterations);
 
   // connected components within each type (BFS)
@@ -189,7 +200,7 @@ export const segmentInstances = (mesh: Mesh, features: Float32Array, dim: number
   }
   // boundaries onto the concave creases, then number the parts by first vertex
   let part: Uint32Array = Uint32Array.from(comp, (c) => owner[c]);
-  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, __creaseNormals(mesh, o.weldTolerance), part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
+  if (o.creaseBand > 0) part = __refineAtCreases(mesh, adj, normals, part, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance });
   const labels = __renumber(part);
   let parts = 0;
   for (const l of labels) parts = Math.max(parts, l + 1);

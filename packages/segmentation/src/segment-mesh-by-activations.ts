@@ -2,11 +2,12 @@ import { createRng, InvalidArgumentError, type Mesh, type Rng } from "@sdfkit/sd
 import { DEFAULT_REFINE_PARTS_AT_CREASES, DEFAULT_SEGMENT_INSTANCES, type InstanceSegmentation, type SegmentInstancesOptions } from "./api.js";
 import { __creaseNormals, __refineAtCreases, __renumber } from "./internal/crease-watershed.js";
 import { probeActivations, type LayerForward } from "./probe-activations.js";
-import { segmentInstances } from "./segment-instances.js";
+import { __segmentInstances } from "./segment-instances.js";
+import { standardize } from "./standardize.js";
+import { __mostAgreeing } from "./most-agreeing-partition.js";
 import { weldedAdjacency } from "./internal/welded-adjacency.js";
 import { selectFeatures } from "./select-features.js";
 import { selectLayer, type FeatureLayer } from "./select-layer.js";
-import { adjustedRandIndex } from "./adjusted-rand-index.js";
 
 /** Label-free layer choices of {@link segmentMeshByActivations}. */
 export type LayerCriterion = "agreement" | "cut" | "consensus" | "silhouette";
@@ -85,8 +86,13 @@ export interface ActivationSegmentation extends InstanceSegmentation {
   cut: number[];
   /** The chosen layer's activations at every vertex (vertices × dim). */
   features: FeatureLayer;
-  /** `agreement` only: every (layer, k) segmentation with its part count and mean ARI against the others; empty otherwise. */
-  candidates: { layer: number; k: number; parts: number; agreement: number }[];
+  /**
+   * `agreement` only: every (layer, k) segmentation with its part count, its mean ARI against the others, its
+   * labels before the crease refinement (`unrefined`, renumbered parts) and after it (`labels`, the partition that
+   * was voted on) — enough to re-run the vote with other refinement settings ({@link mostAgreeingPartition});
+   * empty otherwise.
+   */
+  candidates: { layer: number; k: number; parts: number; agreement: number; unrefined: Uint32Array; labels: Uint32Array }[];
 }
 
 /** A generator at the same point of its stream as `r` (r itself does not advance). */
@@ -142,15 +148,23 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
     const labels = __renumber(__refineAtCreases(mesh, adj, normals, seg.labels, { ...DEFAULT_REFINE_PARTS_AT_CREASES, band: o.creaseBand, mergeBelow: o.creaseMerge, weldTolerance: o.weldTolerance }));
     return { ...seg, labels, parts: labels.reduce((m, l) => Math.max(m, l + 1), 0) };
   };
-  if (o.criterion === "agreement") return agreementChoice(forward, mesh, points, candidates, ks, o, refined);
+  // one layer's features segmented into k types (validated once here, standardised once per layer by the caller)
+  if (!(o.minComponentFraction >= 0 && o.minComponentFraction < 1)) throw new InvalidArgumentError(fn, "minComponentFraction", "a number in [0, 1)", o.minComponentFraction);
+  if (!(o.minComponentSize >= 0)) throw new InvalidArgumentError(fn, "minComponentSize", "a number >= 0", o.minComponentSize);
+  if (!(Number.isInteger(o.smoothIterations) && o.smoothIterations >= 0)) throw new InvalidArgumentError(fn, "smoothIterations", "an integer >= 0", o.smoothIterations);
+  if (!(o.minPartFraction >= 0 && o.minPartFraction < 1)) throw new InvalidArgumentError(fn, "minPartFraction", "a number in [0, 1)", o.minPartFraction);
+  if (!(o.creaseMerge >= 0)) throw new InvalidArgumentError(fn, "creaseMerge", "a number >= 0", o.creaseMerge);
+  if (!Number.isInteger(o.kmeansSample) || o.kmeansSample < 0) throw new InvalidArgumentError(fn, "kmeansSample", "an integer >= 0", o.kmeansSample);
+  const prepared = (features: FeatureLayer): Float32Array => (o.standardize ? standardize(features.data, features.dim).data : features.data);
+  const segment = (f: Float32Array, dim: number, k: number): InstanceSegmentation => __segmentInstances(mesh, adj, normals, f, dim, { ...o, types: k, creaseBand: 0, rng: copyRng(o.rng) });
+  if (o.criterion === "agreement") return agreementChoice(forward, points, candidates, ks, o, prepared, segment, refined);
   const k = ks.length === 1 ? ks[0] : selectFeatures(candidates, ks, { rng: copyRng(o.selectRng) }).k;
   const sel = selectLayer(candidates, k, { rng: o.selectRng, criterion: o.criterion === "consensus" ? "consensus" : "silhouette" });
-  const segOpts = { ...o, types: k, creaseBand: 0 };
   const total = 1 + (o.criterion === "cut" ? candidates.length : 1);
   o.onProgress?.({ stage: "select", done: 1, total });
   if (o.criterion !== "cut") {
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
-    const seg = segmentInstances(mesh, features.data, features.dim, segOpts);
+    const seg = segment(prepared(features), features.dim, k);
     o.onProgress?.({ stage: "segment", layer: sel.layer, done: 2, total });
     return { ...refined(seg), layer: sel.layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features, candidates: [] };
   }
@@ -159,7 +173,7 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
   let best: { layer: number; seg: InstanceSegmentation; features: FeatureLayer } | null = null;
   for (let l = 0; l < candidates.length; l++) {
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [l] });
-    const seg = segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) });
+    const seg = segment(prepared(features), features.dim, k);
     cut.push(seg.parts < k ? Infinity : cutFraction(adj, seg.labels));
     if (best === null || cut[l] < cut[best.layer]) best = { layer: l, seg, features };
     o.onProgress?.({ stage: "segment", layer: l, done: 2 + l, total });
@@ -167,41 +181,41 @@ export const segmentMeshByActivations = async (forward: LayerForward, mesh: Mesh
   if (!best || !Number.isFinite(cut[best.layer])) {
     // no layer gives k parts: fall back to the silhouette layer
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [sel.layer] });
-    best = { layer: sel.layer, seg: segmentInstances(mesh, features.data, features.dim, { ...segOpts, rng: copyRng(o.rng) }), features };
+    best = { layer: sel.layer, seg: segment(prepared(features), features.dim, k), features };
   }
   return { ...refined(best.seg), layer: best.layer, k, scores: sel.scores, agreement: sel.agreement, cut, features: best.features, candidates: [] };
 };
 
-/** The `agreement` criterion: every (layer, k) segmentation, refined; the medoid by mean ARI wins (first on ties). */
+/**
+ * The `agreement` criterion: every (layer, k) segmentation, refined; the medoid by mean ARI wins (first on ties).
+ * Each layer is probed and standardised once and segmented at every k; the mesh graph and normals are shared.
+ */
 const agreementChoice = async (
   forward: LayerForward,
-  mesh: Mesh,
   points: Float32Array,
   sub: FeatureLayer[],
   ks: number[],
   o: SegmentMeshByActivationsOptions & { rng: Rng },
+  prepared: (features: FeatureLayer) => Float32Array,
+  segment: (f: Float32Array, dim: number, k: number) => InstanceSegmentation,
   refined: (seg: InstanceSegmentation) => InstanceSegmentation,
 ): Promise<ActivationSegmentation> => {
   const total = 1 + sub.length;
   o.onProgress?.({ stage: "select", done: 1, total });
-  const segs: { layer: number; k: number; seg: InstanceSegmentation }[] = [];
+  const segs: { layer: number; k: number; unrefined: Uint32Array; seg: InstanceSegmentation }[] = [];
   for (let l = 0; l < sub.length; l++) {
     const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [l] });
-    for (const k of ks) segs.push({ layer: l, k, seg: refined(segmentInstances(mesh, features.data, features.dim, { ...o, types: k, creaseBand: 0, rng: copyRng(o.rng) })) });
+    const f = prepared(features);
+    for (const k of ks) {
+      const raw = segment(f, features.dim, k);
+      segs.push({ layer: l, k, unrefined: raw.labels, seg: refined(raw) });
+    }
     o.onProgress?.({ stage: "segment", layer: l, done: 2 + l, total });
   }
-  const mean = new Float64Array(segs.length);
-  for (let i = 0; i < segs.length; i++)
-    for (let j = i + 1; j < segs.length; j++) {
-      const a = adjustedRandIndex(segs[i].seg.labels, segs[j].seg.labels);
-      mean[i] += a / (segs.length - 1);
-      mean[j] += a / (segs.length - 1);
-    }
-  let best = 0;
-  for (let i = 1; i < segs.length; i++) if (mean[i] > mean[best]) best = i;
+  const { index: best, agreement: mean } = __mostAgreeing(segs.map((c) => c.seg.labels));
   const { layer, k, seg } = segs[best];
   const [features] = await probeActivations(forward, points, { batchSize: o.batchSize, layers: [layer] });
   const sel = selectLayer(sub, k, { rng: o.selectRng });
-  const candidates = segs.map((c, i) => ({ layer: c.layer, k: c.k, parts: c.seg.parts, agreement: mean[i] }));
+  const candidates = segs.map((c, i) => ({ layer: c.layer, k: c.k, parts: c.seg.parts, agreement: mean[i], unrefined: c.unrefined, labels: c.seg.labels }));
   return { ...seg, layer, k, scores: sel.scores, agreement: sel.agreement, cut: [], features, candidates };
 };

@@ -61,6 +61,62 @@ describe("kmeans", () => {
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
   });
 
+  it("the bounds that skip settled points change nothing: same labels, iterations and centroids as a plain Lloyd oracle", () => {
+    // slow obvious oracle: every point against every centroid by (x − c)² each iteration, first minimum wins,
+    // sklearn's stopping rules (no label change, or a total centroid shift ≤ tol × mean variance)
+    const oracle = (x: Float32Array, dim: number, c0: Float32Array, maxIter: number) => {
+      const n = x.length / dim, k = c0.length / dim, c = Float64Array.from(c0), labels = new Uint32Array(n);
+      let varSum = 0;
+      for (let d = 0; d < dim; d++) {
+        let m = 0, v = 0;
+        for (let i = 0; i < n; i++) m += x[i * dim + d] / n;
+        for (let i = 0; i < n; i++) v += (x[i * dim + d] - m) ** 2 / n;
+        varSum += v;
+      }
+      const tol = (1e-4 * varSum) / dim;
+      const assign = () => {
+        let changed = 0;
+        for (let i = 0; i < n; i++) {
+          let best = 0, bestD = Infinity;
+          for (let j = 0; j < k; j++) {
+            let s = 0;
+            for (let d = 0; d < dim; d++) s += (x[i * dim + d] - c[j * dim + d]) ** 2;
+            if (s < bestD) [best, bestD] = [j, s];
+          }
+          if (labels[i] !== best) changed++;
+          labels[i] = best;
+        }
+        return changed;
+      };
+      let iterations = 0;
+      for (let it = 0; it < maxIter; it++) {
+        iterations = it + 1;
+        if (assign() === 0 && it > 0) break;
+        let shift = 0;
+        for (let j = 0; j < k; j++) {
+          const rows = Array.from(labels.keys()).filter((i) => labels[i] === j);
+          for (let d = 0; d < dim; d++) {
+            const v = rows.reduce((s, i) => s + x[i * dim + d], 0) / rows.length;
+            shift += (v - c[j * dim + d]) ** 2;
+            c[j * dim + d] = v;
+          }
+        }
+        if (shift <= tol) break;
+      }
+      assign();
+      return { labels, centroids: c, iterations };
+    };
+    for (const [k, seed] of [[3, 1], [6, 2], [8, 3]]) {
+      const { x } = blobs(k, 150, 5, 1.2, seed); // overlapping blobs: many iterations, many points settle early
+      const init = kmeans(x, 5, k, { rng: createRng(seed), restarts: 1, maxIter: 1 }).centroids; // any start, shared
+      const got = kmeans(x, 5, k, { initialCentroids: init, restarts: 1 }), want = oracle(x, 5, init, 100);
+      expect(got.iterations).toBe(want.iterations);
+      expect(got.iterations).toBeGreaterThan(3);
+      expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+      for (let q = 0; q < got.centroids.length; q++) expect(got.centroids[q]).toBeCloseTo(want.centroids[q], 5);
+    }
+  });
+
   it("handles duplicate points (k larger than distinct points) without NaN", () => {
     const x = new Float32Array([0, 0, 0, 0, 1, 1, 1, 1]);
     const r = kmeans(x, 2, 3, { rng: createRng(0) });

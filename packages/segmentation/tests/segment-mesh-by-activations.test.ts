@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
-import { adjustedRandIndex, segmentMeshByActivations, type LayerForward } from "@sdfkit/segmentation";
+import { box, createRng, InvalidArgumentError, marchingCubes, sampleGrid, union, type Mesh } from "@sdfkit/sdf-core";
+import { adjustedRandIndex, mostAgreeingPartition, refinePartsAtCreases, segmentMeshByActivations, type LayerForward } from "@sdfkit/segmentation";
 import { gridMesh } from "./helpers.js";
 
 /**
@@ -98,6 +98,45 @@ describe("segmentMeshByActivations", () => {
     expect(agree.parts).toBe(5);
     expect(agree.candidates[0].agreement).toBeGreaterThan(agree.candidates[2].agreement);
     expect(adjustedRandIndex(truth, agree.labels)).toBeCloseTo(1, 6);
+    // each candidate carries its labels before and after the crease refinement: the vote can be re-run from them
+    for (const c of agree.candidates) {
+      expect(new Set(c.labels).size).toBe(c.parts);
+      expect(new Set(c.unrefined).size).toBeGreaterThanOrEqual(c.parts);
+      expect(adjustedRandIndex(c.labels, refinePartsAtCreases(mesh, c.unrefined, { band: 12 }))).toBe(1);
+    }
+    const again = mostAgreeingPartition(agree.candidates.map((c) => refinePartsAtCreases(mesh, c.unrefined, { band: 12 })));
+    expect(again.index).toBe(0);
+    expect(Array.from(again.agreement)).toEqual(agree.candidates.map((c) => c.agreement));
+  });
+
+  it("creaseMerge: two boxes glued along a flat face are one part, a post on a plate (concave crease) stays two", async () => {
+    const meshOf = (...parts: ReturnType<typeof box>[]): Mesh => marchingCubes(sampleGrid(union(...parts), { res: 41, bounds: { min: [-0.8, -0.8, -0.8], max: [0.8, 0.8, 0.8] } }));
+    // activations that split the surface in two (one-hot of a side, a little noise): what a decoder gives at a junction
+    const split = (side: (x: number, y: number) => boolean): LayerForward => (pts, count) => {
+      const rng = createRng(count), f = new Float32Array(2 * count);
+      for (let i = 0; i < count; i++) {
+        f[2 * i + (side(pts[3 * i], pts[3 * i + 1]) ? 1 : 0)] = 1;
+        f[2 * i] += 0.01 * rng.normal();
+      }
+      return [f];
+    };
+    // outer faces halfway between grid nodes (spacing 0.04), so marching cubes gives flat faces and clean convex edges;
+    // the boxes overlap a little (a union of boxes that only touch has sdf 0 on the shared face, and a groove there)
+    const glued = meshOf(box([0.32, 0.14, 0.14], [-0.3, 0, 0]), box([0.32, 0.14, 0.14], [0.3, 0, 0])); // one long box: flat across x = 0
+    const post = meshOf(box([0.62, 0.12, 0.38], [0, -0.1, 0]), box([0.1, 0.3, 0.1], [0, 0.28, 0])); // plate top at y = 0.02, post above
+    const opts = { types: 2, criterion: "silhouette" as const, selectionPoints: 400 };
+    const flat = split((x) => x < 0), ring = split((_, y) => y > 0.06);
+    expect((await segmentMeshByActivations(flat, glued, { ...opts, creaseMerge: 0 })).parts).toBe(2); // the activations' split …
+    expect((await segmentMeshByActivations(flat, glued, { ...opts, creaseMerge: 0.1 })).parts).toBe(1); // … has no crease under it
+    const kept = await segmentMeshByActivations(ring, post, { ...opts, creaseMerge: 0.1 });
+    expect(kept.parts).toBe(2);
+    // the post's part is the vertices above the plate's top face (the crease ring itself may go either way)
+    const n = post.positions.length / 3, top = kept.labels[Array.from({ length: n }, (_, v) => v).find((v) => post.positions[3 * v + 1] > 0.5)!];
+    for (let v = 0; v < n; v++) {
+      const y = post.positions[3 * v + 1];
+      if (y > 0.06) expect(kept.labels[v]).toBe(top);
+      if (y < 0) expect(kept.labels[v]).not.toBe(top);
+    }
   });
 
   it("evaluates the network at `points` when given (a mesh stored in other units)", async () => {
