@@ -251,6 +251,8 @@ export interface TrainPartSdfOptions {
    * @defaultValue "auto"
    */
   engine: "auto" | "tfjs" | "onnx";
+  /** onnxruntime intra-op threads of the onnx engine; 0 = onnxruntime's default (all cores). @defaultValue 0 */
+  threads: number;
   /** Called every 100 steps and at the end (with engine onnx the decoder's variables are up to date then). */
   onProgress?: (e: { step: number; loss: number; l1: number; eikonal: number; union: number }) => void;
 }
@@ -272,6 +274,7 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
   rng: createRng(0),
   engine: "auto",
+  threads: 0,
 };
 
 /**
@@ -342,6 +345,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   const P = decoder.specs.parts, fn = "trainPartSdf";
   if (!Array.isArray(parts) || parts.length !== P || parts.some((f) => typeof f !== "function"))
     throw new InvalidArgumentError(fn, "parts", `${P} Sdf functions (one per head)`, parts);
+  if (!Number.isInteger(o.threads) || o.threads < 0) throw new InvalidArgumentError(fn, "threads", "an integer >= 0", o.threads);
   for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
   if (!(o.learningRate > 0)) throw new InvalidArgumentError(fn, "learningRate", "a number > 0", o.learningRate);
@@ -383,7 +387,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   const gt = new Float32Array(N * P), tmp = new Float32Array(N), shifted = new Float32Array(18 * m);
   let last = { loss: NaN, l1: NaN, eikonal: NaN, union: NaN };
   if (ort) {
-    const native = await createPartSdfTrainStep(decoder.specs, { batchSize: N, eikonalPoints: m, eikonalWeight: o.eikonalWeight, unionWeight: o.unionWeight, h });
+    const native = await createPartSdfTrainStep(decoder.specs, { batchSize: N, eikonalPoints: m, eikonalWeight: o.eikonalWeight, unionWeight: o.unionWeight, h }, { threads: o.threads });
     try {
       await __trainNative(native, vars, o, { sample, parts, gt, tmp, shifted, h }, (e) => (last = e));
     } finally {
