@@ -16,7 +16,7 @@
  * Goals (issue 6): per-part IoU ≥ 0.9, union IoU ≥ 0.97. No anchor can run here (the seed's part-wise
  * SDFs failed and published no number).
  * Run: `pnpm bench part-sdf` (env PART_SDF_STEPS, PART_SDF_BATCH, PART_SDF_PE, PART_SDF_WIDTH,
- * PART_SDF_TRUNCATION, PART_SDF_UNION (union-loss weight, default trainPartSdf's), PART_SDF_ROUTING (min|owner), PART_SDF_FRAME, PART_SDF_SHAPES=snowman,chair, PART_SDF_PICTURE=tpipe,table, PART_SDF_SINGLE=tpipe; PART_SDF_TAG=a
+ * PART_SDF_TRUNCATION, PART_SDF_UNION (union-loss weight, default trainPartSdf's), PART_SDF_ROUTING (min|owner), PART_SDF_ENGINE (auto | tfjs | onnx, default auto = onnx when onnxruntime-node loads), PART_SDF_THREADS (onnx threads, 0 = all cores), PART_SDF_FRAME, PART_SDF_SHAPES=snowman,chair, PART_SDF_PICTURE=tpipe,table, PART_SDF_SINGLE=tpipe; PART_SDF_TAG=a
  * writes bench/results/part-sdf-a.json, for runs split over several processes).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -28,10 +28,11 @@ import { selectBackend } from "@sdfkit/sdf-core/model";
 import { DEFAULT_TRAIN_PART_SDF, PartSdfDecoder, insideBounds, partIou, partSdfFrame, partSliceImage, trainPartSdf } from "../src/model/index.js";
 
 const env = process.env;
-const steps = Number(env.PART_SDF_STEPS ?? 3000), batch = Number(env.PART_SDF_BATCH ?? 1024), spacing = Number(env.PART_SDF_SPACING ?? 0.01);
+const steps = Number(env.PART_SDF_STEPS ?? DEFAULT_TRAIN_PART_SDF.steps), batch = Number(env.PART_SDF_BATCH ?? DEFAULT_TRAIN_PART_SDF.batchSize), spacing = Number(env.PART_SDF_SPACING ?? 0.01);
 const pe = Number(env.PART_SDF_PE ?? 6), width = Number(env.PART_SDF_WIDTH ?? 128), truncation = Number(env.PART_SDF_TRUNCATION ?? 0);
 const unionWeight = Number(env.PART_SDF_UNION ?? DEFAULT_TRAIN_PART_SDF.unionWeight), useFrame = (env.PART_SDF_FRAME ?? "1") === "1";
 const unionRouting = (env.PART_SDF_ROUTING ?? DEFAULT_TRAIN_PART_SDF.unionRouting) as "min" | "owner";
+const engine = (env.PART_SDF_ENGINE ?? "auto") as "auto" | "tfjs" | "onnx", threads = Number(env.PART_SDF_THREADS ?? 0);
 const only = env.PART_SDF_SHAPES?.split(",");
 const picture = (env.PART_SDF_PICTURE ?? "tpipe,table").split(","), single = (env.PART_SDF_SINGLE ?? "tpipe").split(",");
 const tag = env.PART_SDF_TAG ? `-${env.PART_SDF_TAG}` : ""; // separate outputs for runs split over processes
@@ -81,7 +82,7 @@ const insideOutsideBox = (pred: (p: Float32Array) => Float32Array, P: number, b:
 type Row = { name: string; outside: number; k: number; grid64: ReturnType<typeof partIou>; box: ReturnType<typeof partIou>; jittered: ReturnType<typeof partIou>; junction: number; junctionSingle?: number; unionSingle?: number; seconds: number; l1: number; sigma: number[] };
 const rows: Row[] = [];
 const panels: RgbaImage[] = [];
-const opts = { steps, batchSize: batch, eikonalPoints: Math.max(64, batch >> 3), truncation, unionWeight, unionRouting };
+const opts = { steps, batchSize: batch, eikonalPoints: Math.max(64, batch >> 3), truncation, unionWeight, unionRouting, engine, threads };
 for (const spec of SEED_SHAPES) {
   if (only && !only.includes(spec.name)) continue;
   const t0 = performance.now();
@@ -115,7 +116,7 @@ for (const spec of SEED_SHAPES) {
   console.error(`${spec.name}: ${row.seconds.toFixed(0)} s training; 64³: parts ${grid64.parts.map(f).join(" ")} union ${f(grid64.union)}; box ${box.res.join("×")}: parts ${box.parts.map(f).join(" ")} union ${f(box.union)} ownership ${f(box.ownership)}; jittered box: parts ${jittered.parts.map(f).join(" ")} union ${f(jittered.union)}; inside outside the box (64³ nodes) ${outside}; junction |f| ${junction.toFixed(4)}${row.junctionSingle !== undefined ? ` (one head ${row.junctionSingle.toFixed(4)}, union IoU ${f(row.unionSingle!)})` : ""}`);
 }
 const f = (x: number) => x.toFixed(3), mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`steps ${steps}, batch ${batch}, eikonal ${opts.eikonalPoints} points × 0.1, truncation ${truncation}, union weight ${unionWeight} (${unionRouting} routing), trunk 3 × ${width}, PE ${pe}, frame ${useFrame ? "the shape's box" : "[-1, 1]³"}; grids: spacing ${spacing} over each shape's box (regular, and jittered = each node moved within its cell, seeded), 64³ over [-1, 1]³`);
+console.log(`steps ${steps}, batch ${batch}, eikonal ${opts.eikonalPoints} points × 0.1, truncation ${truncation}, union weight ${unionWeight} (${unionRouting} routing), engine ${engine} (threads ${threads}), trunk 3 × ${width}, PE ${pe}, frame ${useFrame ? "the shape's box" : "[-1, 1]³"}; grids: spacing ${spacing} over each shape's box (regular, and jittered = each node moved within its cell, seeded), 64³ over [-1, 1]³`);
 console.log("| shape | parts | per-part IoU, box grid | union IoU, box | per-part IoU, jittered box grid | union IoU, jittered | per-part mean / union, 64³ | ownership (box) | 64³ nodes inside outside the box | junction mean abs f | final L1 | train s |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows)
   console.log(`| ${r.name} | ${r.k} | ${r.box.parts.map(f).join(", ")} | ${f(r.box.union)} | ${r.jittered.parts.map(f).join(", ")} | ${f(r.jittered.union)} | ${f(mean(r.grid64.parts))} / ${f(r.grid64.union)} | ${f(r.box.ownership)} | ${r.outside} | ${r.junction.toFixed(4)}${r.junctionSingle !== undefined ? ` (one head: ${r.junctionSingle.toFixed(4)}, union IoU jittered ${f(r.unionSingle!)})` : ""} | ${r.l1.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
@@ -133,5 +134,5 @@ if (panels.length > 0) {
 }
 const dir = join(here, "../../../bench/results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `part-sdf${tag}.json.tmp`), JSON.stringify({ steps, batch, pe, width, truncation, unionWeight, unionRouting, frame: useFrame, spacing, rows }, null, 2));
+writeFileSync(join(dir, `part-sdf${tag}.json.tmp`), JSON.stringify({ steps, batch, pe, width, truncation, unionWeight, unionRouting, engine, threads, frame: useFrame, spacing, rows }, null, 2));
 renameSync(join(dir, `part-sdf${tag}.json.tmp`), join(dir, `part-sdf${tag}.json`));

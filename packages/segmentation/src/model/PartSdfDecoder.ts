@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { createRng, InvalidArgumentError, sdfGradient, type Rng, type Sdf } from "@sdfkit/sdf-core";
-import { positionalEncoding } from "@sdfkit/sdf-core/model";
+import { createRng, InvalidArgumentError, sdfGradient, UnsupportedError, type Rng, type Sdf } from "@sdfkit/sdf-core";
+import { loadOnnxRuntime, positionalEncoding } from "@sdfkit/sdf-core/model";
+import { __AdamF32, __partSdfOnnxUnsupported, createPartSdfTrainStep, type PartSdfTrainStep } from "./part-sdf-train-engine.js";
 
 /** Architecture of a {@link PartSdfDecoder}. */
 export interface PartSdfSpecs {
@@ -182,7 +183,12 @@ export const __checkPoints = (fn: string, points: unknown): number => {
 
 /** Options of {@link trainPartSdf}. */
 export interface TrainPartSdfOptions {
-  /** Optimisation steps. @defaultValue 3000 */
+  /**
+   * Optimisation steps. 9,000 since the onnx engine (4.3× the steps/s of tfjs wasm here): table and chair need
+   * 6,000–9,000 for union IoU ≥ 0.97 (jittered grid; at 3,000 they stopped at 0.963 / 0.952), and 9,000 onnx
+   * steps take 181 / 226 s on them — the wall time 3,000 tfjs steps took (156–244 s per shape). Without
+   * onnxruntime-node (engine tfjs) 9,000 steps take about 3× that: 8–12 min per seed shape. @defaultValue 9000
+   */
   steps: number;
   /** Supervised samples per step. @defaultValue 1024 */
   batchSize: number;
@@ -259,13 +265,24 @@ export interface TrainPartSdfOptions {
   bounds: { min: [number, number, number]; max: [number, number, number] };
   /** Seeded random source of every sample. @defaultValue createRng(0) */
   rng: Rng;
-  /** Called every 100 steps and at the end. */
+  /**
+   * Where the training step runs. `"onnx"`: forward + backward as one ONNX graph on onnxruntime-node
+   * (optional peer of `@sdfkit/sdf-core`; both cores, MLAS GEMMs) with Adam in plain JS (tf.train.adam's
+   * arithmetic); it covers linear heads (`head: 0`) and the default loss shape (`clamp` 0, `truncation` 0).
+   * `"tfjs"`: TensorFlow.js `variableGrads` + `tf.train.adam` on the active backend. `"auto"`: onnx when
+   * onnxruntime-node loads and the options are covered, else tfjs. Both draw the same samples from `rng`.
+   * @defaultValue "auto"
+   */
+  engine: "auto" | "tfjs" | "onnx";
+  /** onnxruntime intra-op threads of the onnx engine; 0 = onnxruntime's default (all cores). @defaultValue 0 */
+  threads: number;
+  /** Called every 100 steps and at the end (with engine onnx the decoder's variables are up to date then). */
   onProgress?: (e: { step: number; loss: number; l1: number; eikonal: number; union: number }) => void;
 }
 
 /** Default {@link TrainPartSdfOptions}. */
 export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
-  steps: 3000,
+  steps: 9000,
   batchSize: 1024,
   eikonalPoints: 128,
   eikonalWeight: 0.1,
@@ -281,6 +298,8 @@ export const DEFAULT_TRAIN_PART_SDF: TrainPartSdfOptions = {
   poolSize: 0,
   bounds: { min: [-1, -1, -1], max: [1, 1, 1] },
   rng: createRng(0),
+  engine: "auto",
+  threads: 0,
 };
 
 /**
@@ -351,6 +370,7 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   const P = decoder.specs.parts, fn = "trainPartSdf";
   if (!Array.isArray(parts) || parts.length !== P || parts.some((f) => typeof f !== "function"))
     throw new InvalidArgumentError(fn, "parts", `${P} Sdf functions (one per head)`, parts);
+  if (!Number.isInteger(o.threads) || o.threads < 0) throw new InvalidArgumentError(fn, "threads", "an integer >= 0", o.threads);
   for (const [k, v] of [["steps", o.steps], ["batchSize", o.batchSize], ["eikonalPoints", o.eikonalPoints], ["surfacePointsPerPart", o.surfacePointsPerPart]] as const)
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(fn, k, "an integer >= 1", v);
   if (!Number.isInteger(o.poolSize) || o.poolSize < 0) throw new InvalidArgumentError(fn, "poolSize", "an integer >= 0 (0 = fresh samples every step)", o.poolSize);
@@ -366,6 +386,13 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
     throw new InvalidArgumentError(fn, "sigma", `"auto", a number > 0 or ${P} numbers > 0`, sig);
   if (o.surfacePoints !== undefined && (!Array.isArray(o.surfacePoints) || o.surfacePoints.length !== P || o.surfacePoints.some((a) => !(a instanceof Float32Array) || a.length < 3 || a.length % 3 !== 0)))
     throw new InvalidArgumentError(fn, "surfacePoints", `${P} non-empty Float32Arrays of xyz triples`, o.surfacePoints);
+
+  if (!["auto", "tfjs", "onnx"].includes(o.engine)) throw new InvalidArgumentError(fn, "engine", '"auto", "tfjs" or "onnx"', o.engine);
+  const unsupported = __partSdfOnnxUnsupported(decoder.specs, o);
+  if (o.engine === "onnx" && unsupported)
+    throw new InvalidArgumentError(fn, "engine", `"auto" or "tfjs" with ${unsupported} (engine "onnx" covers linear heads, clamp 0 and truncation 0)`, o.engine);
+  const ort = o.engine === "tfjs" || unsupported ? null : await loadOnnxRuntime();
+  if (o.engine === "onnx" && !ort) throw new UnsupportedError('trainPartSdf: engine "onnx" needs the optional peer dependency onnxruntime-node (install it with ONNXRUNTIME_NODE_INSTALL_CUDA=skip for CPU only)');
 
   const surface = o.surfacePoints ?? parts.map((f, k) => __surfacePoints(f, o.surfacePointsPerPart, o.bounds, o.rng, k));
   const sigma = sig === "auto" ? parts.map((f, k) => Math.min(0.01, Math.max(0.002, __halfThickness(f, surface[k], o.rng) / 4))) : Array.isArray(sig) ? sig.slice() : new Array<number>(P).fill(sig);
@@ -383,67 +410,30 @@ export const trainPartSdf = async (decoder: PartSdfDecoder, parts: Sdf[], opts: 
   };
 
   const pool = o.poolSize > 0 ? await __evaluatePool(parts, sample(o.poolSize), o.onPoolProgress) : null;
-  const opt = tf.train.adam(o.learningRate);
   const vars = decoder.variables;
   const h = 1e-3, m = o.eikonalPoints, N = o.batchSize;
   const gt = new Float32Array(N * P), tmp = new Float32Array(N), shifted = new Float32Array(18 * m);
   let last = { loss: NaN, l1: NaN, eikonal: NaN, union: NaN };
-  for (let step = 0; step < o.steps; step++) {
-    let xyz: Float32Array;
-    if (pool) xyz = __drawFromPool(pool, N, P, o.rng, gt);
-    else {
-      xyz = sample(N);
-      parts.forEach((f, k) => {
-        f(xyz, tmp);
-        for (let i = 0; i < N; i++) gt[i * P + k] = tmp[i];
-      });
+  if (ort) {
+    const native = await createPartSdfTrainStep(decoder.specs, { batchSize: N, eikonalPoints: m, eikonalWeight: o.eikonalWeight, unionWeight: o.unionWeight, unionRouting: o.unionRouting, h }, { threads: o.threads });
+    try {
+      await __trainNative(native, vars, o, { sample, parts, gt, tmp, shifted, h, pool }, (e) => (last = e));
+    } finally {
+      await native.dispose();
     }
-    const ek = sample(m);
-    for (let a = 0; a < 3; a++)
-      for (const [j, sgn] of [[2 * a, 1], [2 * a + 1, -1]] as const) {
-        const off = 3 * j * m;
-        shifted.set(ek, off);
-        for (let i = 0; i < m; i++) shifted[off + 3 * i + a] += sgn * h;
-      }
-    const lr = o.learningRate * (o.learningRateFloor + (1 - o.learningRateFloor) * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
+    return { ...last, sigma };
+  }
+  const opt = tf.train.adam(o.learningRate);
+  for (let step = 0; step < o.steps; step++) {
+    const xyz = __stepSamples(sample, parts, N, m, h, gt, tmp, shifted, pool, o.rng);
+    const lr = __learningRate(o, step);
     (opt as unknown as { learningRate: number }).learningRate = lr;
     const res = tf.tidy(() => {
       let l1v: tf.Scalar | null = null, ekv: tf.Scalar | null = null, unv: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        // one forward pass over the supervised samples and the eikonal stencil
-        const all = decoder.forward(tf.tensor2d(o.eikonalWeight > 0 ? __concat(xyz, shifted) : xyz, [o.eikonalWeight > 0 ? N + 6 * m : N, 3]));
-        let pred: tf.Tensor = o.eikonalWeight > 0 ? tf.slice(all, [0, 0], [N, P]) : all;
-        let target: tf.Tensor = tf.tensor2d(gt, [N, P]);
-        const fMin = tf.min(pred, 1), dMin = tf.min(target, 1);
-        const unionErr = tf.mean(tf.abs(tf.sub(fMin, dMin))) as tf.Scalar;
-        unv = tf.keep(unionErr);
-        let unionLoss: tf.Scalar = unionErr;
-        if (o.unionRouting === "owner" && P > 1) {
-          // too low: push the lowest head up; too high: push the head that OWNS the point (argmin of the
-          // targets) down, never another head that happens to be nearest (that one would take the part over)
-          const fOwner = tf.sum(tf.mul(pred, tf.oneHot(tf.argMin(target, 1), P)), 1);
-          unionLoss = tf.mean(tf.add(tf.relu(tf.sub(dMin, fMin)), tf.relu(tf.sub(fOwner, dMin)))) as tf.Scalar;
-        }
-        const onUnion = o.unionWeight > 0 && P > 1 ? tf.mul(o.unionWeight, unionLoss) : null;
-        if (o.clamp > 0) {
-          pred = tf.clipByValue(pred, -o.clamp, o.clamp);
-          target = tf.clipByValue(target, -o.clamp, o.clamp);
-        }
-        const err = tf.abs(tf.sub(pred, target));
-        const l1 = (o.truncation > 0
-          ? tf.mean(tf.where(tf.less(tf.abs(target), o.truncation), err, tf.relu(tf.sub(o.truncation, tf.mul(tf.sign(target), pred)))))
-          : tf.mean(err)) as tf.Scalar;
-        l1v = tf.keep(l1);
-        const fit = onUnion ? (tf.add(l1, onUnion) as tf.Scalar) : l1;
-        if (o.eikonalWeight === 0) return fit;
-        let g2: tf.Tensor = tf.zeros([m, P]);
-        for (let a = 0; a < 3; a++) {
-          const d = tf.div(tf.sub(tf.slice(all, [N + 2 * a * m, 0], [m, P]), tf.slice(all, [N + (2 * a + 1) * m, 0], [m, P])), 2 * h);
-          g2 = tf.add(g2, tf.square(d));
-        }
-        const eik = tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(g2, 1e-12)), 1))) as tf.Scalar;
-        ekv = tf.keep(eik);
-        return tf.add(fit, tf.mul(o.eikonalWeight, eik)) as tf.Scalar;
+        const r = __partSdfLossTf(decoder, o.eikonalWeight > 0 ? __concat(xyz, shifted) : xyz, gt, N, m, o, h);
+        [l1v, ekv, unv] = [tf.keep(r.l1), r.eikonal && tf.keep(r.eikonal), tf.keep(r.union)];
+        return r.loss;
       }, vars);
       opt.applyGradients(grads as tf.NamedTensorMap as never);
       return [value, l1v!, ekv ?? tf.scalar(0), unv!].map((t) => tf.keep(t));
@@ -486,6 +476,125 @@ const __drawFromPool = (pool: { points: Float32Array; sdf: Float32Array }, n: nu
     gt.set(pool.sdf.subarray(j * P, j * P + P), i * P);
   }
   return xyz;
+};
+
+/**
+ * @internal trainPartSdf's loss in TensorFlow.js (the tfjs engine; the oracle of the onnx graph's
+ * gradients): one forward over the N supervised points and the 6m eikonal stencil points.
+ */
+export const __partSdfLossTf = (
+  decoder: PartSdfDecoder,
+  points: Float32Array,
+  gt: Float32Array,
+  N: number,
+  m: number,
+  o: Pick<TrainPartSdfOptions, "eikonalWeight" | "unionWeight" | "clamp" | "truncation"> & { unionRouting?: "min" | "owner" },
+  h = 1e-3,
+): { loss: tf.Scalar; l1: tf.Scalar; union: tf.Scalar; eikonal: tf.Scalar | null } => {
+  const P = decoder.specs.parts;
+  // one forward pass over the supervised samples and the eikonal stencil
+  const all = decoder.forward(tf.tensor2d(points, [o.eikonalWeight > 0 ? N + 6 * m : N, 3]));
+  let pred: tf.Tensor = o.eikonalWeight > 0 ? tf.slice(all, [0, 0], [N, P]) : all;
+  let target: tf.Tensor = tf.tensor2d(gt, [N, P]);
+  const fMin = tf.min(pred, 1), dMin = tf.min(target, 1);
+  const unionErr = tf.mean(tf.abs(tf.sub(fMin, dMin))) as tf.Scalar;
+  let unionLoss: tf.Scalar = unionErr;
+  if (o.unionRouting === "owner" && P > 1) {
+    // too low: push the lowest head up; too high: push the head that OWNS the point (argmin of the
+    // targets) down, never another head that happens to be nearest (that one would take the part over)
+    const fOwner = tf.sum(tf.mul(pred, tf.oneHot(tf.argMin(target, 1), P)), 1);
+    unionLoss = tf.mean(tf.add(tf.relu(tf.sub(dMin, fMin)), tf.relu(tf.sub(fOwner, dMin)))) as tf.Scalar;
+  }
+  const onUnion = o.unionWeight > 0 && P > 1 ? tf.mul(o.unionWeight, unionLoss) : null;
+  if (o.clamp > 0) {
+    pred = tf.clipByValue(pred, -o.clamp, o.clamp);
+    target = tf.clipByValue(target, -o.clamp, o.clamp);
+  }
+  const err = tf.abs(tf.sub(pred, target));
+  const l1 = (o.truncation > 0
+    ? tf.mean(tf.where(tf.less(tf.abs(target), o.truncation), err, tf.relu(tf.sub(o.truncation, tf.mul(tf.sign(target), pred)))))
+    : tf.mean(err)) as tf.Scalar;
+  const fit = onUnion ? (tf.add(l1, onUnion) as tf.Scalar) : l1;
+  if (o.eikonalWeight === 0) return { loss: fit, l1, union: unionErr, eikonal: null };
+  let g2: tf.Tensor = tf.zeros([m, P]);
+  for (let a = 0; a < 3; a++) {
+    const d = tf.div(tf.sub(tf.slice(all, [N + 2 * a * m, 0], [m, P]), tf.slice(all, [N + (2 * a + 1) * m, 0], [m, P])), 2 * h);
+    g2 = tf.add(g2, tf.square(d));
+  }
+  const eik = tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(g2, 1e-12)), 1))) as tf.Scalar;
+  return { loss: tf.add(fit, tf.mul(o.eikonalWeight, eik)) as tf.Scalar, l1, union: unionErr, eikonal: eik };
+};
+
+/** @internal Cosine decay from `learningRate` to `learningRateFloor` of it. */
+const __learningRate = (o: TrainPartSdfOptions, step: number): number =>
+  o.learningRate * (o.learningRateFloor + (1 - o.learningRateFloor) * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
+
+/**
+ * @internal One step's samples (the same RNG draws for both engines): N supervised points (returned) with
+ * their part SDFs in `gt` (N × P) — drawn from the pool when there is one — then m eikonal points written as their ±h stencil into `shifted`.
+ */
+const __stepSamples = (
+  sample: (n: number) => Float32Array,
+  parts: Sdf[],
+  N: number,
+  m: number,
+  h: number,
+  gt: Float32Array,
+  tmp: Float32Array,
+  shifted: Float32Array,
+  pool: { points: Float32Array; sdf: Float32Array } | null,
+  rng: Rng,
+): Float32Array => {
+  const P = parts.length;
+  let xyz: Float32Array;
+  if (pool) xyz = __drawFromPool(pool, N, P, rng, gt);
+  else {
+    xyz = sample(N);
+    parts.forEach((f, k) => {
+      f(xyz, tmp);
+      for (let i = 0; i < N; i++) gt[i * P + k] = tmp[i];
+    });
+  }
+  const ek = sample(m);
+  for (let a = 0; a < 3; a++)
+    for (const [j, sgn] of [[2 * a, 1], [2 * a + 1, -1]] as const) {
+      const off = 3 * j * m;
+      shifted.set(ek, off);
+      for (let i = 0; i < m; i++) shifted[off + 3 * i + a] += sgn * h;
+    }
+  return xyz;
+};
+
+/** @internal The training loop on a native step engine: Adam in JS over Float32Arrays, variables written back for progress and at the end. */
+const __trainNative = async (
+  native: PartSdfTrainStep,
+  vars: tf.Variable[],
+  o: TrainPartSdfOptions,
+  s: { sample: (n: number) => Float32Array; parts: Sdf[]; gt: Float32Array; tmp: Float32Array; shifted: Float32Array; h: number; pool: { points: Float32Array; sdf: Float32Array } | null },
+  setLast: (e: { loss: number; l1: number; eikonal: number; union: number }) => void,
+): Promise<void> => {
+  const params = vars.map((v) => Float32Array.from(v.dataSync()));
+  const writeBack = () => tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(params[i], v.shape))));
+  const adam = new __AdamF32(params), N = o.batchSize, m = o.eikonalPoints, eik = o.eikonalWeight > 0;
+  const all = new Float32Array(3 * (N + (eik ? 6 * m : 0)));
+  try {
+    for (let step = 0; step < o.steps; step++) {
+      all.set(__stepSamples(s.sample, s.parts, N, m, s.h, s.gt, s.tmp, s.shifted, s.pool, o.rng));
+      if (eik) all.set(s.shifted, 3 * N);
+      const r = await native.step(params, all, s.gt);
+      adam.apply(r.grads, __learningRate(o, step));
+      if (step % 100 === 0 || step === o.steps - 1) {
+        const e = { loss: r.loss, l1: r.l1, eikonal: r.eikonal, union: r.union };
+        setLast(e);
+        if (o.onProgress) {
+          writeBack();
+          o.onProgress({ step, ...e });
+        }
+      }
+    }
+  } finally {
+    writeBack();
+  }
 };
 
 /** @internal */
