@@ -33,18 +33,23 @@ const comb2 = (x: number) => (x * (x - 1)) / 2;
  */
 export const adjustedRandIndex = (a: Labels, b: Labels): number => {
   const { table, rows, cols, n } = contingency("adjustedRandIndex", a, b);
+  return ariOfTable(table, rows, cols, n);
+};
+
+/** ARI from a rows × cols contingency table of n items (empty rows / columns are not clusters). */
+const ariOfTable = (table: Float64Array, ra: number, rb: number, n: number): number => {
+  const rs = new Float64Array(ra), cs = new Float64Array(rb);
   let sumIj = 0;
-  const rs = new Float64Array(rows), cs = new Float64Array(cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) {
-      const v = table[i * cols + j];
+  for (let i = 0; i < ra; i++)
+    for (let j = 0; j < rb; j++) {
+      const v = table[i * rb + j];
       sumIj += comb2(v);
       rs[i] += v;
       cs[j] += v;
     }
-  let sumA = 0, sumB = 0;
-  for (const v of rs) sumA += comb2(v);
-  for (const v of cs) sumB += comb2(v);
+  let sumA = 0, sumB = 0, rows = 0, cols = 0;
+  for (const v of rs) if (v > 0) (sumA += comb2(v)), rows++;
+  for (const v of cs) if (v > 0) (sumB += comb2(v)), cols++;
   const total = comb2(n);
   // special cases as sklearn: both trivial (all-one-cluster or all-singletons) agree perfectly
   if (rows === cols && (rows === 1 || rows === n || total === 0)) return 1;
@@ -61,23 +66,6 @@ export const adjustedRandIndex = (a: Labels, b: Labels): number => {
  */
 export const __adjustedRandIndexDense = (a: Uint32Array, ra: number, b: Uint32Array, rb: number): number => {
   const n = a.length, table = new Float64Array(ra * rb);
-  for (let i = 0; i < n; i++) table[a[i] * rb + b[i]]++;
-  const rs = new Float64Array(ra), cs = new Float64Array(rb);
-  let sumIj = 0;
-  for (let i = 0; i < ra; i++)
-    for (let j = 0; j < rb; j++) {
-      const v = table[i * rb + j];
-      sumIj += comb2(v);
-      rs[i] += v;
-      cs[j] += v;
-    }
-  let sumA = 0, sumB = 0, rows = 0, cols = 0;
-  for (const v of rs) if (v > 0) (sumA += comb2(v)), rows++;
-  for (const v of cs) if (v > 0) (sumB += comb2(v)), cols++;
-  const total = comb2(n);
-  if (rows === cols && (rows === 1 || rows === n || total === 0)) return 1;
-  const expected = (sumA * sumB) / total;
-  const max = (sumA + sumB) / 2;
-  if (max === expected) return 1;
-  return (sumIj - expected) / (max - expected);
+  for (let k = 0; k < n; k++) table[a[k] * rb + b[k]]++;
+  return ariOfTable(table, ra, rb, n);
 };

@@ -3,6 +3,19 @@ import { createRng, InvalidArgumentError } from "@sdfkit/sdf-core";
 import { accuracy, ActivationClassifier, colorByLabels, partColor, serializeColoredObj, serializeColoredPly, splitMeshByLabels } from "@sdfkit/segmentation";
 import { blobs, gridMesh } from "./helpers.js";
 
+/** z = (a + b, b) for 2,000 points of two classes: a = ±0.3 (+ noise 0.1) separates them, b (sd 3) is a shared nuisance. Also returns the RNG, to draw on from its state. */
+const sharedNuisance = () => {
+  const rng = createRng(4), n = 2000;
+  const y = new Uint32Array(n), z = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    const b = 3 * rng.normal();
+    z[2 * i] = (y[i] ? 0.3 : -0.3) + 0.1 * rng.normal() + b;
+    z[2 * i + 1] = b;
+  }
+  return { y, z, n, rng };
+};
+
 describe("ActivationClassifier", () => {
   it("nearest centroid and softmax separate blobs; softmax wins on anisotropic classes", () => {
     const { x, labels } = blobs(4, 250, 6, 6, 2);
@@ -12,14 +25,7 @@ describe("ActivationClassifier", () => {
     }
     // z = (a + b, b): a = ±0.3 separates the classes, b is a large shared nuisance. The centroid rule
     // bisects the means (along x0, swamped by b); a linear head learns x0 − x1 = a
-    const rng = createRng(4), n = 2000;
-    const y = new Uint32Array(n), z = new Float32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      y[i] = i % 2;
-      const b = 3 * rng.normal();
-      z[2 * i] = (y[i] ? 0.3 : -0.3) + 0.1 * rng.normal() + b;
-      z[2 * i + 1] = b;
-    }
+    const { y, z } = sharedNuisance();
     const cen = accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "centroid", whiten: false }).predict(z));
     const soft = accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "softmax", rng: createRng(2), epochs: 50 }).predict(z));
     expect(soft).toBeGreaterThan(0.98);
@@ -70,14 +76,7 @@ describe("ActivationClassifier", () => {
 
   it("whiten: the Mahalanobis nearest mean under the shrunk pooled within-class covariance (slow oracle); fixes a shared nuisance", () => {
     // the anisotropic case above: one mean per class still, but distances whitened by the within-class covariance
-    const rng = createRng(4), n = 2000;
-    const y = new Uint32Array(n), z = new Float32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      y[i] = i % 2;
-      const b = 3 * rng.normal();
-      z[2 * i] = (y[i] ? 0.3 : -0.3) + 0.1 * rng.normal() + b;
-      z[2 * i + 1] = b;
-    }
+    const { y, z, rng } = sharedNuisance();
     expect(accuracy(y, ActivationClassifier.fit(z, 2, y, { kind: "centroid", whiten: true, shrinkage: 0 }).predict(z))).toBeGreaterThan(0.98);
 
     // slow obvious oracle on 4 classes in 5-D with correlated noise: standardise, class means, pooled covariance,
