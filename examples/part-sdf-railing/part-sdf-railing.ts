@@ -18,7 +18,7 @@
  * shallower than D).
  *
  * Run: `pnpm --filter @sdfkit/example-part-sdf-railing start -- --labels PATH|truth [--out DIR]
- *   [--steps 3000] [--batch 1024] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01]
+ *   [--steps 9000] [--batch 1024] [--pe 6] [--width 128] [--truncation 0] [--sigma auto] [--spacing 0.01]
  *   [--pool 500000] [--frame box|unit] [--union-weight 3] [--union-routing owner|min] [--seed 0]`
  */
 import { readFileSync } from "node:fs";
@@ -217,7 +217,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     options: {
       out: { type: "string", default: join(here, "out") },
       labels: { type: "string", default: "truth" },
-      steps: { type: "string", default: "3000" },
+      steps: { type: "string", default: "9000" },
       batch: { type: "string", default: "1024" },
       pe: { type: "string", default: "6" },
       width: { type: "string", default: "128" },
