@@ -222,7 +222,7 @@ export const segmentRailing = async (o: SegmentRailingOptions) => {
     creaseMerge: o.creaseMerge,
     kmeansSample: o.kmeansSample,
     segSeed,
-    candidates: seg.candidates,
+    candidates: seg.candidates.map(({ layer, k, parts, agreement }) => ({ layer, k, parts, agreement })), // the labels stay out of the report
     parts: seg.parts,
     expectedParts: 10,
     partVertices: sizes,

@@ -31,6 +31,7 @@ describe("examples/segment-railing", () => {
       expect(report.interiorPoints).toBeGreaterThan(0);
       for (const kind of ["centroid", "softmax"]) expect(report.interiorClassifierAccuracy[kind]).toBeGreaterThan(0);
       expect(report.candidates.length).toBe(2 * 4); // agreement: 2 hidden layers × k ∈ 2..5
+      expect(Object.keys(report.candidates[0]).sort()).toEqual(["agreement", "k", "layer", "parts"]); // no per-vertex labels in the report (they made it megabytes)
       const files = readdirSync(out);
       expect(files.filter((f) => /^part-\d+\.obj$/.test(f)).length).toBe(report.parts);
       expect(existsSync(join(out, "decoder-mesh.obj"))).toBe(report.decoderMesh !== null); // 3 epochs may leave the decoder without a surface
