@@ -186,7 +186,8 @@ export interface TrainPartSdfOptions {
   /**
    * Optimisation steps. 9,000 since the onnx engine (4.3× the steps/s of tfjs wasm here): table and chair need
    * 6,000–9,000 for union IoU ≥ 0.97 (jittered grid; at 3,000 they stopped at 0.963 / 0.952), and 9,000 onnx
-   * steps take 181 / 226 s on them — the wall time 3,000 tfjs steps took (156–244 s per shape). Without
+   * steps take 181 / 226 s on them on a loaded 2-core machine (69–107 s per seed shape when it is quiet) —
+   * the wall time 3,000 tfjs steps took (156–244 s per shape). Without
    * onnxruntime-node (engine tfjs) 9,000 steps take about 3× that: 8–12 min per seed shape. @defaultValue 9000
    */
   steps: number;
