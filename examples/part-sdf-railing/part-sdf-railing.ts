@@ -31,7 +31,7 @@ import { readMesh, writeFileAtomicSync } from "@sdfkit/sdf-core/node";
 import { selectBackend } from "@sdfkit/sdf-core/model";
 import { MeshSdf } from "@sdfkit/sampling";
 import { adjustedRandIndex, hungarian, splitMeshByLabels } from "@sdfkit/segmentation";
-import { PartSdfDecoder, partIou, partSdfFrame, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
+import { DEFAULT_TRAIN_PART_SDF, PartSdfDecoder, partIou, partSdfFrame, partSliceImage, trainPartSdf } from "@sdfkit/segmentation/model";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedDir = process.env.SDFKIT_SHARED_DATA ? resolve(process.env.SDFKIT_SHARED_DATA) : resolve(here, "../../../shared/data");
@@ -217,7 +217,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     options: {
       out: { type: "string", default: join(here, "out") },
       labels: { type: "string", default: "truth" },
-      steps: { type: "string", default: "9000" },
+      steps: { type: "string", default: String(DEFAULT_TRAIN_PART_SDF.steps) },
       batch: { type: "string", default: "1024" },
       pe: { type: "string", default: "6" },
       width: { type: "string", default: "128" },
@@ -225,8 +225,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       sigma: { type: "string", default: "auto" },
       spacing: { type: "string", default: "0.01" },
       pool: { type: "string", default: "500000" },
-      "union-weight": { type: "string", default: "3" },
-      "union-routing": { type: "string", default: "owner" },
+      "union-weight": { type: "string", default: "3" }, // not the library's 10: on railing8 10 cost one baluster (README)
+      "union-routing": { type: "string", default: DEFAULT_TRAIN_PART_SDF.unionRouting },
       frame: { type: "string", default: "box" },
       seed: { type: "string", default: "0" },
     },
